@@ -1,0 +1,163 @@
+/* The constructor: resolve the policy, seal what is loaded, lock the
+ * policy page.  The host program must see nothing but the seals: errno is
+ * preserved, nothing is printed unless the policy asks, no threads, no
+ * signal handlers, no descriptors kept. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+
+#include "log.h"
+#include "seal.h"
+#include "startup.h"
+#include "state.h"
+#include "sys.h"
+
+union as_policy_page as_page __attribute__((aligned(AS_PAGE_ALIGN)));
+
+/* 0: nothing yet, 1: being initialised, 2: policy ready */
+static int init_state;
+
+#define AS_MAX_PENDING 4
+static char pending[AS_MAX_PENDING][256];
+static int npending;
+static int dropped;
+
+static void collect_error(void *ctx, const char *msg)
+{
+    (void)ctx;
+    if (npending < AS_MAX_PENDING) {
+        size_t l = strlen(msg);
+        if (l >= sizeof pending[0]) {
+            l = sizeof pending[0] - 1;
+        }
+        memcpy(pending[npending], msg, l);
+        pending[npending][l] = '\0';
+        npending++;
+    } else {
+        dropped++;
+    }
+}
+
+static void resolve_policy(void)
+{
+    struct as_settings layers[1];
+    size_t nlayers = 0;
+    bool privileged = getauxval(AT_SECURE) != 0;
+
+    as_page.f.privileged = privileged;
+    if (!privileged) {
+        const char *opts = secure_getenv("AUTOSEAL_OPTIONS");
+        if (opts != NULL) {
+            memset(&layers[nlayers], 0, sizeof layers[0]);
+            as_options_parse(&layers[nlayers], opts, collect_error, NULL);
+            nlayers++;
+        }
+    }
+    as_policy_resolve(&as_page.f.policy, layers, nlayers);
+    as_log_configure(&as_page.f.policy, privileged);
+    for (int i = 0; i < npending; i++) {
+        as_log(AS_LEVEL_WARN, "event=bad-option msg=\"%s\"", pending[i]);
+    }
+    if (dropped) {
+        as_log(AS_LEVEL_WARN, "event=bad-option msg=\"%d more errors\"", dropped);
+    }
+}
+
+void as_init_policy(void)
+{
+    if (__atomic_load_n(&init_state, __ATOMIC_ACQUIRE) == 2) {
+        return;
+    }
+    int expected = 0;
+    if (__atomic_compare_exchange_n(&init_state, &expected, 1, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE)) {
+        int saved = errno;
+        resolve_policy();
+        __atomic_store_n(&init_state, 2, __ATOMIC_RELEASE);
+        errno = saved;
+        return;
+    }
+    /* another thread is initialising: wait for it (it never blocks) */
+    while (__atomic_load_n(&init_state, __ATOMIC_ACQUIRE) != 2) {
+        sched_yield();
+    }
+}
+
+static void lock_policy_page(void)
+{
+    uintptr_t a = (uintptr_t)&as_page;
+    size_t page = (size_t)getauxval(AT_PAGESZ);
+    if (page == 0 || page > sizeof as_page || (a & (page - 1)) != 0) {
+        as_log(AS_LEVEL_WARN, "event=policy-lock-failed reason=page-size page=%zu", page);
+        return;
+    }
+    as_page.f.locked = true;
+    int r = as_sys_mprotect(a, sizeof as_page, PROT_READ);
+    if (r != 0) {
+        as_page.f.locked = false;
+        as_log(AS_LEVEL_WARN, "event=policy-lock-failed reason=mprotect error=%d", -r);
+        return;
+    }
+    r = as_sys_mseal(a, sizeof as_page);
+    if (r != 0 && r != -ENOSYS && r != -EPERM) {
+        as_log(AS_LEVEL_WARN, "event=policy-seal-failed error=%d", -r);
+    }
+}
+
+static const char *errno_name(int e)
+{
+    switch (e) {
+    case ENOSYS:
+        return "ENOSYS";
+    case EPERM:
+        return "EPERM";
+    case ENOMEM:
+        return "ENOMEM";
+    case EINVAL:
+        return "EINVAL";
+    default:
+        return "other";
+    }
+}
+
+__attribute__((constructor)) static void autoseal_ctor(void)
+{
+    int saved = errno;
+    as_init_policy();
+    const struct as_policy *p = &as_page.f.policy;
+    if (p->mode == AS_MODE_OFF) {
+        lock_policy_page();
+        as_log(AS_LEVEL_INFO, "event=startup mode=off");
+        errno = saved;
+        return;
+    }
+    uint64_t t0 = as_now_us();
+    struct as_walk_result res;
+    memset(&res, 0, sizeof res);
+    struct as_walk_filter all = {0, ~0ul};
+    if (p->mode == AS_MODE_ENFORCE) {
+        as_seal_objects(p, &all, &res);
+    }
+    lock_policy_page();
+    uint64_t t1 = as_now_us();
+    if (res.st.unavailable) {
+        as_log(AS_LEVEL_WARN,
+               "event=unavailable reason=%s msg=\"mseal(2) is not available here (%s); nothing is sealed\"",
+               errno_name(-res.st.unavailable),
+               res.st.unavailable == -ENOSYS ? "kernel before 6.10 or 32-bit"
+                                             : "refused, probably by a seccomp filter");
+    }
+    as_log(AS_LEVEL_INFO,
+           "event=startup mode=%s profile=%s objects=%lu sealed=%lu partial=%lu bytes=%lu calls=%lu holes=%lu us=%lu",
+           as_mode_name(p->mode), as_profile_name(p->profile), res.objects, res.objects_sealed,
+           res.objects_partial, res.st.bytes, res.st.calls, res.st.holes, (unsigned long)(t1 - t0));
+    errno = saved;
+}
+
+/* Lets tools and tests ask whether libautoseal is loaded in a process
+ * (dlsym(RTLD_DEFAULT, "autoseal_preload_abi")). */
+__attribute__((visibility("default"))) const int autoseal_preload_abi = 1;

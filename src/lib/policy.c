@@ -1,0 +1,268 @@
+#include "policy.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "fmt.h"
+
+struct enum_name {
+    const char *name;
+    int value;
+};
+
+static const struct enum_name modes[] = {
+    {"enforce", AS_MODE_ENFORCE}, {"audit", AS_MODE_AUDIT}, {"off", AS_MODE_OFF}, {NULL, 0}};
+static const struct enum_name profiles[] = {
+    {"default", AS_PROFILE_DEFAULT}, {"strict", AS_PROFILE_STRICT}, {"jit", AS_PROFILE_JIT}, {NULL, 0}};
+static const struct enum_name logs[] = {
+    {"syslog", AS_LOG_SYSLOG}, {"stderr", AS_LOG_STDERR}, {"none", AS_LOG_NONE}, {NULL, 0}};
+static const struct enum_name levels[] = {
+    {"error", AS_LEVEL_ERROR}, {"warn", AS_LEVEL_WARN}, {"info", AS_LEVEL_INFO},
+    {"debug", AS_LEVEL_DEBUG}, {NULL, 0}};
+static const struct enum_name datas[] = {{"keep", AS_DATA_KEEP}, {"seal", AS_DATA_SEAL}, {NULL, 0}};
+static const struct enum_name ldsos[] = {{"safe", AS_LDSO_SAFE}, {"all", AS_LDSO_ALL}, {NULL, 0}};
+
+struct key_desc {
+    const char *name;
+    size_t offset;                 /* of the int field in struct as_policy */
+    const struct enum_name *values;
+};
+
+#define FIELD(f) offsetof(struct as_policy, f)
+static const struct key_desc keys[AS_KEY_COUNT] = {
+    [AS_KEY_MODE] = {"mode", FIELD(mode), modes},
+    [AS_KEY_PROFILE] = {"profile", FIELD(profile), profiles},
+    [AS_KEY_LOG] = {"log", FIELD(log), logs},
+    [AS_KEY_LOGLEVEL] = {"loglevel", FIELD(loglevel), levels},
+    [AS_KEY_DATA] = {"data", FIELD(data), datas},
+    [AS_KEY_LDSO] = {"ldso-relro", FIELD(ldso), ldsos},
+};
+
+static int *field(struct as_policy *p, enum as_key k)
+{
+    return (int *)(void *)((char *)p + keys[k].offset);
+}
+
+static const int *cfield(const struct as_policy *p, enum as_key k)
+{
+    return (const int *)(const void *)((const char *)p + keys[k].offset);
+}
+
+static bool eq(const char *a, size_t alen, const char *lit)
+{
+    size_t l = strlen(lit);
+    return alen == l && memcmp(a, lit, l) == 0;
+}
+
+static const char *enum_to_name(const struct enum_name *t, int v)
+{
+    for (; t->name; t++) {
+        if (t->value == v) {
+            return t->name;
+        }
+    }
+    return "?";
+}
+
+const char *as_mode_name(int mode)
+{
+    return enum_to_name(modes, mode);
+}
+
+const char *as_profile_name(int profile)
+{
+    return enum_to_name(profiles, profile);
+}
+
+const char *as_key_name(enum as_key key)
+{
+    return key < AS_KEY_COUNT ? keys[key].name : "?";
+}
+
+static size_t values_list(const struct enum_name *t, char *buf, size_t len)
+{
+    size_t n = 0;
+    for (; t->name; t++) {
+        n += as_fmt(buf + (n < len ? n : len), n < len ? len - n : 0, "%s%s",
+                    n ? "|" : "", t->name);
+    }
+    return n;
+}
+
+int as_settings_set(struct as_settings *s, const char *key, size_t keylen,
+                    const char *val, size_t vallen, char *err, size_t errlen)
+{
+    if (errlen) {
+        err[0] = '\0';
+    }
+    for (int k = 0; k < AS_KEY_COUNT; k++) {
+        if (!eq(key, keylen, keys[k].name)) {
+            continue;
+        }
+        if (k == AS_KEY_LOG && vallen > 5 && memcmp(val, "file:", 5) == 0) {
+            const char *path = val + 5;
+            size_t plen = vallen - 5;
+            if (path[0] != '/' || plen >= AS_PATH_MAX || memchr(path, '\0', plen)) {
+                as_fmt(err, errlen, "bad value '%.*s' for key 'log': file: needs an absolute path shorter than %d bytes",
+                       (int)vallen, val, AS_PATH_MAX);
+                return -EINVAL;
+            }
+            memcpy(s->v.log_path, path, plen);
+            s->v.log_path[plen] = '\0';
+            s->v.log = AS_LOG_FILE;
+            s->set |= 1u << k;
+            return 0;
+        }
+        for (const struct enum_name *e = keys[k].values; e->name; e++) {
+            if (eq(val, vallen, e->name)) {
+                *field(&s->v, (enum as_key)k) = e->value;
+                s->set |= 1u << k;
+                return 0;
+            }
+        }
+        char list[128];
+        values_list(keys[k].values, list, sizeof list);
+        as_fmt(err, errlen, "bad value '%.*s' for key '%s' (expected %s%s)",
+               (int)(vallen > 64 ? 64 : vallen), val, keys[k].name, list,
+               k == AS_KEY_LOG ? "|file:PATH" : "");
+        return -EINVAL;
+    }
+    as_fmt(err, errlen, "unknown key '%.*s'", (int)(keylen > 64 ? 64 : keylen), key);
+    return -ENOENT;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int as_options_parse(struct as_settings *s, const char *text, as_error_fn fn, void *ctx)
+{
+    int errors = 0;
+    if (text == NULL) {
+        return 0;
+    }
+    const char *p = text;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        if (end == NULL) {
+            end = p + strlen(p);
+        }
+        const char *a = p, *b = end;
+        while (a < b && is_space(*a)) {
+            a++;
+        }
+        while (b > a && is_space(b[-1])) {
+            b--;
+        }
+        if (a < b) {
+            const char *eqs = memchr(a, '=', (size_t)(b - a));
+            char err[256];
+            if (eqs == NULL || eqs == a) {
+                as_fmt(err, sizeof err, "AUTOSEAL_OPTIONS: '%.*s' is not key=value",
+                       (int)((b - a) > 64 ? 64 : (b - a)), a);
+                errors++;
+                if (fn) {
+                    fn(ctx, err);
+                }
+            } else {
+                const char *k_end = eqs, *v = eqs + 1;
+                while (k_end > a && is_space(k_end[-1])) {
+                    k_end--;
+                }
+                while (v < b && is_space(*v)) {
+                    v++;
+                }
+                char msg[200];
+                if (as_settings_set(s, a, (size_t)(k_end - a), v, (size_t)(b - v), msg,
+                                    sizeof msg) != 0) {
+                    as_fmt(err, sizeof err, "AUTOSEAL_OPTIONS: %s", msg);
+                    errors++;
+                    if (fn) {
+                        fn(ctx, err);
+                    }
+                }
+            }
+        }
+        p = *end ? end + 1 : end;
+    }
+    return errors;
+}
+
+void as_policy_defaults(struct as_policy *p)
+{
+    memset(p, 0, sizeof *p);
+    p->mode = AS_MODE_ENFORCE;
+    p->profile = AS_PROFILE_DEFAULT;
+    p->log = AS_LOG_SYSLOG;
+    p->loglevel = AS_LEVEL_WARN;
+    p->data = AS_DATA_KEEP;
+    p->ldso = AS_LDSO_SAFE;
+}
+
+static void apply_profile(struct as_policy *p, int profile)
+{
+    p->profile = profile;
+    switch (profile) {
+    case AS_PROFILE_STRICT:
+        p->data = AS_DATA_SEAL;
+        p->ldso = AS_LDSO_ALL;
+        break;
+    case AS_PROFILE_JIT:
+    case AS_PROFILE_DEFAULT:
+    default:
+        p->data = AS_DATA_KEEP;
+        p->ldso = AS_LDSO_SAFE;
+        break;
+    }
+}
+
+void as_policy_resolve(struct as_policy *out, const struct as_settings *layers, size_t nlayers)
+{
+    as_policy_defaults(out);
+    int profile = AS_PROFILE_DEFAULT;
+    for (size_t i = 0; i < nlayers; i++) {
+        if (layers[i].set & (1u << AS_KEY_PROFILE)) {
+            profile = layers[i].v.profile;
+        }
+    }
+    apply_profile(out, profile);
+    bool log_set = false;
+    for (size_t i = 0; i < nlayers; i++) {
+        for (int k = 0; k < AS_KEY_COUNT; k++) {
+            if (k == AS_KEY_PROFILE || !(layers[i].set & (1u << k))) {
+                continue;
+            }
+            *field(out, (enum as_key)k) = *cfield(&layers[i].v, (enum as_key)k);
+            if (k == AS_KEY_LOG) {
+                log_set = true;
+                memcpy(out->log_path, layers[i].v.log_path, sizeof out->log_path);
+            }
+        }
+    }
+    /* Choosing a log target explicitly asks for the summary line too,
+     * unless a log level was chosen as well. */
+    bool level_set = false;
+    for (size_t i = 0; i < nlayers; i++) {
+        level_set |= (layers[i].set & (1u << AS_KEY_LOGLEVEL)) != 0;
+    }
+    if (log_set && !level_set) {
+        out->loglevel = AS_LEVEL_INFO;
+    }
+}
+
+size_t as_policy_format(const struct as_policy *p, char *buf, size_t len)
+{
+    size_t n = 0;
+    for (int k = 0; k < AS_KEY_COUNT; k++) {
+        char *b = buf + (n < len ? n : len);
+        size_t l = n < len ? len - n : 0;
+        if (k == AS_KEY_LOG && p->log == AS_LOG_FILE) {
+            n += as_fmt(b, l, "%slog=file:%s", n ? "," : "", p->log_path);
+            continue;
+        }
+        n += as_fmt(b, l, "%s%s=%s", n ? "," : "", keys[k].name,
+                    enum_to_name(keys[k].values, *cfield(p, (enum as_key)k)));
+    }
+    return n;
+}

@@ -1,0 +1,173 @@
+#define _GNU_SOURCE
+#include "startup.h"
+
+#include <errno.h>
+#include <link.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "ranges.h"
+
+#ifndef PROT_GROWSDOWN
+#define PROT_GROWSDOWN 0x01000000
+#endif
+
+struct walk_ctx {
+    const struct as_policy *p;
+    const struct as_walk_filter *f;
+    struct as_walk_result *res;
+    unsigned long index;
+    uintptr_t vdso;
+    uintptr_t ldso_base;
+    size_t page;
+};
+
+int as_ldso_stack_prot_pages(uintptr_t relro_start, uintptr_t relro_end,
+                             uintptr_t scan_start, uintptr_t scan_end, size_t page,
+                             struct as_range *out, int max)
+{
+    /* __stack_prot is an int in ld.so's RELRO initialised to PROT_GROWSDOWN
+     * (stack grows down) or 0; glibc ORs PROT_READ|PROT_WRITE|PROT_EXEC into
+     * it.  Any aligned int equal to one of those values marks a page that
+     * may be the one glibc wants to write: exclude it (never too few). */
+    int n = 0;
+    scan_start = (scan_start + 3) & ~(uintptr_t)3;
+    for (uintptr_t a = scan_start; a + 4 <= scan_end; a += 4) {
+        int v;
+        memcpy(&v, (const void *)a, sizeof v);
+        if (v != PROT_GROWSDOWN && v != (PROT_GROWSDOWN | PROT_READ | PROT_WRITE)) {
+            continue;
+        }
+        uintptr_t pg = as_align_down(a, page);
+        if (pg < relro_start || pg + page > relro_end) {
+            continue; /* outside the rounded RELRO: glibc does not mprotect */
+        }
+        if (n > 0 && out[n - 1].start == pg) {
+            continue;
+        }
+        if (n == max) {
+            /* too many candidates: exclude the whole RELRO to stay safe */
+            out[0].start = relro_start;
+            out[0].end = relro_end;
+            return 1;
+        }
+        out[n].start = pg;
+        out[n].end = pg + page;
+        out[n].kinds = AS_R_RELRO;
+        n++;
+    }
+    return n;
+}
+
+static bool object_contains(const struct dl_phdr_info *info, uintptr_t addr)
+{
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD) {
+            continue;
+        }
+        uintptr_t s = info->dlpi_addr + ph->p_vaddr;
+        if (addr >= s && addr - s < ph->p_memsz) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const char *object_name(const struct dl_phdr_info *info, unsigned long index)
+{
+    if (info->dlpi_name && info->dlpi_name[0]) {
+        return info->dlpi_name;
+    }
+    return index == 0 ? program_invocation_name : "?";
+}
+
+static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct walk_ctx *c = data;
+    unsigned long idx = c->index++;
+    (void)size;
+    if (idx < c->f->first || idx >= c->f->last) {
+        return 0;
+    }
+    struct as_walk_result *res = c->res;
+    if (info->dlpi_phnum == 0 || (c->vdso && object_contains(info, c->vdso))) {
+        res->skipped++;
+        return 0;
+    }
+    res->objects++;
+
+    struct as_range excl[8];
+    struct as_layout_opts o = {.pagesize = c->page, .seal_data = c->p->data == AS_DATA_SEAL};
+    bool is_ldso = c->ldso_base && object_contains(info, c->ldso_base);
+    if (is_ldso && c->p->ldso == AS_LDSO_SAFE) {
+        struct as_range relro;
+        if (as_relro_range(info->dlpi_phdr, info->dlpi_phnum, info->dlpi_addr, c->page, &relro)) {
+            const ElfW(Phdr) *rp = NULL;
+            for (int i = 0; i < info->dlpi_phnum; i++) {
+                if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO) {
+                    rp = &info->dlpi_phdr[i];
+                }
+            }
+            if (rp != NULL) {
+                uintptr_t s = info->dlpi_addr + rp->p_vaddr;
+                int n = as_ldso_stack_prot_pages(relro.start, relro.end, s, s + rp->p_memsz,
+                                                 c->page, excl, 8);
+                o.exclude = excl;
+                o.nexclude = (size_t)n;
+            }
+        }
+    }
+
+    struct as_range ranges[AS_RANGES_MAX(64)];
+    int n = as_object_ranges(info->dlpi_phdr, info->dlpi_phnum, info->dlpi_addr, &o, ranges,
+                             sizeof ranges / sizeof ranges[0]);
+    if (n < 0) {
+        res->objects_partial++;
+        as_log(AS_LEVEL_WARN, "event=skip object=%s reason=bad-program-headers error=%d",
+               object_name(info, idx), -n);
+        return 0;
+    }
+    bool ok = true;
+    unsigned long before = res->st.bytes;
+    for (int i = 0; i < n; i++) {
+        int r = as_seal_range(ranges[i].start, ranges[i].end, c->page, as_sealer_mseal, NULL,
+                              &res->st);
+        if (r == -ENOSYS || r == -EPERM) {
+            return 1; /* not available: stop the walk */
+        }
+        if (r != 0) {
+            ok = false;
+            as_log(AS_LEVEL_WARN, "event=seal-failed object=%s start=%p end=%p error=%d",
+                   object_name(info, idx), (void *)ranges[i].start, (void *)ranges[i].end, -r);
+        }
+    }
+    if (ok) {
+        res->objects_sealed++;
+    } else {
+        res->objects_partial++;
+    }
+    as_log(AS_LEVEL_DEBUG, "event=sealed object=%s ranges=%d bytes=%lu ldso=%d excluded=%zu",
+           object_name(info, idx), n, res->st.bytes - before, is_ldso ? 1 : 0, o.nexclude);
+    return 0;
+}
+
+void as_seal_objects(const struct as_policy *p, const struct as_walk_filter *f,
+                     struct as_walk_result *res)
+{
+    struct walk_ctx c = {
+        .p = p,
+        .f = f,
+        .res = res,
+        .vdso = (uintptr_t)getauxval(AT_SYSINFO_EHDR),
+        .ldso_base = (uintptr_t)getauxval(AT_BASE),
+        .page = (size_t)getauxval(AT_PAGESZ),
+    };
+    if (c.page == 0) {
+        c.page = 4096;
+    }
+    dl_iterate_phdr(walk_cb, &c);
+}

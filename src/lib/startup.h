@@ -1,0 +1,38 @@
+/* Sealing the ELF objects that are loaded (dl_iterate_phdr walk). */
+#ifndef AUTOSEAL_STARTUP_H
+#define AUTOSEAL_STARTUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policy.h"
+#include "ranges.h"
+#include "seal.h"
+
+struct as_walk_result {
+    unsigned long objects;        /* objects considered */
+    unsigned long objects_sealed; /* objects with every range sealed */
+    unsigned long objects_partial;/* objects with holes or failures */
+    unsigned long skipped;        /* vDSO and objects without segments */
+    struct as_seal_stats st;
+};
+
+/* Which objects a walk handles, by their position in dl_iterate_phdr's
+ * order: [first, last).  Use 0 and ~0ul for all. */
+struct as_walk_filter {
+    unsigned long first;
+    unsigned long last;
+};
+
+/* Seal the objects selected by filter according to policy p. */
+void as_seal_objects(const struct as_policy *p, const struct as_walk_filter *f,
+                     struct as_walk_result *res);
+
+/* The pages of ld.so's RELRO that hold __stack_prot, which glibc 2.36
+ * makes writable again when a library needing an executable stack is
+ * dlopen'ed.  Exposed for tests.  Returns the number of ranges found. */
+int as_ldso_stack_prot_pages(uintptr_t relro_start, uintptr_t relro_end,
+                             uintptr_t scan_start, uintptr_t scan_end, size_t page,
+                             struct as_range *out, int max);
+
+#endif

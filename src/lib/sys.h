@@ -1,0 +1,38 @@
+/* Raw system calls used by libautoseal.
+ *
+ * Everything here leaves errno untouched and returns 0/positive or a
+ * negative errno, so that interposers and the constructor can call it
+ * without disturbing the host program.  No symbol lookup, no allocation. */
+#ifndef AUTOSEAL_SYS_H
+#define AUTOSEAL_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+
+#ifndef __NR_mseal
+#define __NR_mseal 462 /* x86-64, arm64 and every asm-generic architecture */
+#endif
+
+long as_syscall6(long nr, long a, long b, long c, long d, long e, long f);
+
+static inline long as_syscall3(long nr, long a, long b, long c)
+{
+    return as_syscall6(nr, a, b, c, 0, 0, 0);
+}
+
+/* mseal(2): 0 or -errno. */
+static inline int as_sys_mseal(uintptr_t addr, size_t len)
+{
+    return (int)as_syscall3(__NR_mseal, (long)addr, (long)len, 0);
+}
+
+static inline int as_sys_mprotect(uintptr_t addr, size_t len, int prot)
+{
+    return (int)as_syscall3(__NR_mprotect, (long)addr, (long)len, prot);
+}
+
+/* Current time in microseconds (CLOCK_MONOTONIC), via the vDSO. */
+uint64_t as_now_us(void);
+
+#endif
