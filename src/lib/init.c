@@ -139,10 +139,12 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     struct as_walk_result res;
     memset(&res, 0, sizeof res);
     struct as_walk_filter all = {0, ~0ul};
+    /* Lock first: under data=seal our own .bss (which holds the page) gets
+     * sealed by the walk, after which it could not be made read-only. */
+    lock_policy_page();
     if (p->mode == AS_MODE_ENFORCE) {
         as_seal_objects(p, &all, &res);
     }
-    lock_policy_page();
     uint64_t t1 = as_now_us();
     if (res.st.unavailable) {
         as_log(AS_LEVEL_WARN,

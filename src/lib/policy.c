@@ -21,6 +21,15 @@ static const struct enum_name levels[] = {
     {"debug", AS_LEVEL_DEBUG}, {NULL, 0}};
 static const struct enum_name datas[] = {{"keep", AS_DATA_KEEP}, {"seal", AS_DATA_SEAL}, {NULL, 0}};
 static const struct enum_name ldsos[] = {{"safe", AS_LDSO_SAFE}, {"all", AS_LDSO_ALL}, {NULL, 0}};
+static const struct enum_name dlopens[] = {
+    {"promote", AS_DLOPEN_PROMOTE}, {"keep", AS_DLOPEN_KEEP}, {"off", AS_DLOPEN_OFF}, {NULL, 0}};
+static const struct enum_name execs[] = {
+    {"keep", AS_EXEC_KEEP}, {"seal-file", AS_EXEC_SEAL_FILE}, {"seal", AS_EXEC_SEAL}, {NULL, 0}};
+static const struct enum_name wxs[] = {{"allow", AS_WX_ALLOW}, {"deny", AS_WX_DENY}, {NULL, 0}};
+static const struct enum_name execmems[] = {
+    {"allow", AS_EXECMEM_ALLOW}, {"deny", AS_EXECMEM_DENY}, {"kernel", AS_EXECMEM_KERNEL}, {NULL, 0}};
+static const struct enum_name inherits[] = {{"yes", AS_INHERIT_YES}, {"no", AS_INHERIT_NO}, {NULL, 0}};
+static const struct enum_name no_values[] = {{NULL, 0}};
 
 struct key_desc {
     const char *name;
@@ -36,7 +45,29 @@ static const struct key_desc keys[AS_KEY_COUNT] = {
     [AS_KEY_LOGLEVEL] = {"loglevel", FIELD(loglevel), levels},
     [AS_KEY_DATA] = {"data", FIELD(data), datas},
     [AS_KEY_LDSO] = {"ldso-relro", FIELD(ldso), ldsos},
+    [AS_KEY_DLOPEN] = {"dlopen", FIELD(dlopen), dlopens},
+    [AS_KEY_EXEC] = {"exec", FIELD(exec), execs},
+    [AS_KEY_WX] = {"wx", FIELD(wx), wxs},
+    [AS_KEY_EXECMEM] = {"execmem", FIELD(execmem), execmems},
+    [AS_KEY_INHERIT] = {"inherit", FIELD(inherit), inherits},
+    [AS_KEY_EXCLUDE] = {"exclude", 0, no_values},
 };
+
+static int add_exclude(struct as_policy *p, const char *glob, size_t len)
+{
+    for (unsigned i = 0; i < p->nexclude; i++) {
+        if (strlen(p->exclude[i]) == len && memcmp(p->exclude[i], glob, len) == 0) {
+            return 0;
+        }
+    }
+    if (p->nexclude >= AS_EXCLUDE_MAX) {
+        return -E2BIG;
+    }
+    memcpy(p->exclude[p->nexclude], glob, len);
+    p->exclude[p->nexclude][len] = '\0';
+    p->nexclude++;
+    return 0;
+}
 
 static int *field(struct as_policy *p, enum as_key k)
 {
@@ -98,6 +129,19 @@ int as_settings_set(struct as_settings *s, const char *key, size_t keylen,
     for (int k = 0; k < AS_KEY_COUNT; k++) {
         if (!eq(key, keylen, keys[k].name)) {
             continue;
+        }
+        if (k == AS_KEY_EXCLUDE) {
+            if (vallen == 0 || vallen >= AS_GLOB_MAX || memchr(val, '\0', vallen)) {
+                as_fmt(err, errlen, "bad value for key 'exclude': a glob of 1 to %d bytes is needed",
+                       AS_GLOB_MAX - 1);
+                return -EINVAL;
+            }
+            if (add_exclude(&s->v, val, vallen) != 0) {
+                as_fmt(err, errlen, "too many exclude= globs (at most %d)", AS_EXCLUDE_MAX);
+                return -E2BIG;
+            }
+            s->set |= 1u << k;
+            return 0;
         }
         if (k == AS_KEY_LOG && vallen > 5 && memcmp(val, "file:", 5) == 0) {
             const char *path = val + 5;
@@ -198,6 +242,11 @@ void as_policy_defaults(struct as_policy *p)
     p->loglevel = AS_LEVEL_WARN;
     p->data = AS_DATA_KEEP;
     p->ldso = AS_LDSO_SAFE;
+    p->dlopen = AS_DLOPEN_PROMOTE;
+    p->exec = AS_EXEC_KEEP;
+    p->wx = AS_WX_ALLOW;
+    p->execmem = AS_EXECMEM_ALLOW;
+    p->inherit = AS_INHERIT_YES;
 }
 
 static void apply_profile(struct as_policy *p, int profile)
@@ -207,12 +256,21 @@ static void apply_profile(struct as_policy *p, int profile)
     case AS_PROFILE_STRICT:
         p->data = AS_DATA_SEAL;
         p->ldso = AS_LDSO_ALL;
+        p->exec = AS_EXEC_SEAL;
+        p->wx = AS_WX_DENY;
+        p->execmem = AS_EXECMEM_DENY;
         break;
     case AS_PROFILE_JIT:
-    case AS_PROFILE_DEFAULT:
-    default:
+        /* JITs create, flip and unmap executable memory all the time:
+         * seal only what comes from files. */
         p->data = AS_DATA_KEEP;
         p->ldso = AS_LDSO_SAFE;
+        p->exec = AS_EXEC_SEAL_FILE;
+        p->wx = AS_WX_ALLOW;
+        p->execmem = AS_EXECMEM_ALLOW;
+        break;
+    case AS_PROFILE_DEFAULT:
+    default:
         break;
     }
 }
@@ -231,6 +289,12 @@ void as_policy_resolve(struct as_policy *out, const struct as_settings *layers, 
     for (size_t i = 0; i < nlayers; i++) {
         for (int k = 0; k < AS_KEY_COUNT; k++) {
             if (k == AS_KEY_PROFILE || !(layers[i].set & (1u << k))) {
+                continue;
+            }
+            if (k == AS_KEY_EXCLUDE) {
+                for (unsigned g = 0; g < layers[i].v.nexclude; g++) {
+                    (void)add_exclude(out, layers[i].v.exclude[g], strlen(layers[i].v.exclude[g]));
+                }
                 continue;
             }
             *field(out, (enum as_key)k) = *cfield(&layers[i].v, (enum as_key)k);
@@ -257,6 +321,14 @@ size_t as_policy_format(const struct as_policy *p, char *buf, size_t len)
     for (int k = 0; k < AS_KEY_COUNT; k++) {
         char *b = buf + (n < len ? n : len);
         size_t l = n < len ? len - n : 0;
+        if (k == AS_KEY_EXCLUDE) {
+            for (unsigned g = 0; g < p->nexclude; g++) {
+                b = buf + (n < len ? n : len);
+                l = n < len ? len - n : 0;
+                n += as_fmt(b, l, "%sexclude=%s", n ? "," : "", p->exclude[g]);
+            }
+            continue;
+        }
         if (k == AS_KEY_LOG && p->log == AS_LOG_FILE) {
             n += as_fmt(b, l, "%slog=file:%s", n ? "," : "", p->log_path);
             continue;

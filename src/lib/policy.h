@@ -17,8 +17,15 @@ enum as_log_target { AS_LOG_SYSLOG = 0, AS_LOG_STDERR, AS_LOG_NONE, AS_LOG_FILE 
 enum as_log_level { AS_LEVEL_ERROR = 0, AS_LEVEL_WARN, AS_LEVEL_INFO, AS_LEVEL_DEBUG };
 enum as_data { AS_DATA_KEEP = 0, AS_DATA_SEAL };
 enum as_ldso { AS_LDSO_SAFE = 0, AS_LDSO_ALL };
+enum as_dlopen { AS_DLOPEN_PROMOTE = 0, AS_DLOPEN_KEEP, AS_DLOPEN_OFF };
+enum as_exec { AS_EXEC_KEEP = 0, AS_EXEC_SEAL_FILE, AS_EXEC_SEAL };
+enum as_wx { AS_WX_ALLOW = 0, AS_WX_DENY };
+enum as_execmem { AS_EXECMEM_ALLOW = 0, AS_EXECMEM_DENY, AS_EXECMEM_KERNEL };
+enum as_inherit { AS_INHERIT_YES = 0, AS_INHERIT_NO };
 
 #define AS_PATH_MAX 256
+#define AS_EXCLUDE_MAX 8      /* exclude= globs kept */
+#define AS_GLOB_MAX 192       /* bytes per exclude glob, NUL included */
 
 struct as_policy {
     int mode;      /* enum as_mode */
@@ -27,7 +34,14 @@ struct as_policy {
     int loglevel;  /* enum as_log_level */
     int data;      /* enum as_data: seal writable .data/.bss too */
     int ldso;      /* enum as_ldso: how much of ld.so's RELRO to seal */
+    int dlopen;    /* enum as_dlopen */
+    int exec;      /* enum as_exec */
+    int wx;        /* enum as_wx */
+    int execmem;   /* enum as_execmem */
+    int inherit;   /* enum as_inherit */
     char log_path[AS_PATH_MAX];
+    unsigned nexclude;                      /* exclude= globs (library paths) */
+    char exclude[AS_EXCLUDE_MAX][AS_GLOB_MAX];
 };
 
 /* One key of the policy. */
@@ -38,6 +52,12 @@ enum as_key {
     AS_KEY_LOGLEVEL,
     AS_KEY_DATA,
     AS_KEY_LDSO,
+    AS_KEY_DLOPEN,
+    AS_KEY_EXEC,
+    AS_KEY_WX,
+    AS_KEY_EXECMEM,
+    AS_KEY_INHERIT,
+    AS_KEY_EXCLUDE, /* appends: every layer's globs are kept */
     AS_KEY_COUNT
 };
 
@@ -49,7 +69,7 @@ struct as_settings {
 /* Error reporting callback for parsers: one human-readable message. */
 typedef void (*as_error_fn)(void *ctx, const char *msg);
 
-/* Set one key from text.  Returns 0, -ENOENT (unknown key) or -EINVAL (bad
+/* Set one key from text.  exclude= appends a glob (-E2BIG when full).  Returns 0, -ENOENT (unknown key) or -EINVAL (bad
  * value); on error a message is written to err (always NUL-terminated). */
 int as_settings_set(struct as_settings *s, const char *key, size_t keylen,
                     const char *val, size_t vallen, char *err, size_t errlen);
