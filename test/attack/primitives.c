@@ -1,0 +1,756 @@
+/* Attacker primitives against a process sealed by libautoseal.
+ *
+ * Run with libautoseal preloaded and AUTOSEAL_OPTIONS selecting a profile;
+ * argv[1] names the expectation column (off, default, strict, jit).  Each
+ * primitive is what a corrupted pointer or length handed to a memory
+ * management call would do.  It runs in a fresh forked child (one failure
+ * cannot hide another) which reports the call's answer and what happened to
+ * the target memory: read back and compared with a snapshot, permissions
+ * compared with /proc/self/maps.  The parent compares every answer with the
+ * table below and fails on any difference.
+ *
+ * Where a call succeeds the child goes on with the attack (writes to the
+ * page it made writable, checks the page it made executable is), so the
+ * mode=off control proves that each check can see an attack succeed. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "state.h" /* struct as_frozen: to check the policy page we found */
+
+#define PAGE 4096ul
+
+/* ---- victims: each on pages of its own ---------------------------------- */
+
+/* Two pages of .text, filled with `ret` (valid code, called once below). */
+__asm__(".pushsection .text.as_victim,\"ax\",@progbits\n"
+        ".balign 4096\n"
+        ".type as_victim_text,@function\n"
+        "as_victim_text:\n"
+        ".fill 8192,1,0xc3\n"
+        ".size as_victim_text,8192\n"
+        ".popsection\n");
+extern const unsigned char as_victim_text[];
+
+/* One page of RELRO (.data.rel.ro): 512 pointers, each relocated at load
+ * time (R_X86_64_RELATIVE in a PIE), so the page differs from the file. */
+__asm__(".pushsection .data.rel.ro.as_victim,\"aw\",@progbits\n"
+        ".balign 4096\n"
+        "as_victim_relro:\n"
+        ".rept 512\n"
+        ".quad as_victim_text\n"
+        ".endr\n"
+        ".popsection\n");
+extern const uintptr_t as_victim_relro[];
+
+#define PATTERN16 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
+#define PATTERN256                                                                          \
+    PATTERN16, PATTERN16, PATTERN16, PATTERN16, PATTERN16, PATTERN16, PATTERN16, PATTERN16, \
+        PATTERN16, PATTERN16, PATTERN16, PATTERN16, PATTERN16, PATTERN16, PATTERN16, PATTERN16
+#define PATTERN4096                                                                           \
+    PATTERN256, PATTERN256, PATTERN256, PATTERN256, PATTERN256, PATTERN256, PATTERN256,      \
+        PATTERN256, PATTERN256, PATTERN256, PATTERN256, PATTERN256, PATTERN256, PATTERN256, \
+        PATTERN256, PATTERN256
+
+__attribute__((aligned(4096), used)) static const unsigned char victim_ro[4096] = {PATTERN4096};
+__attribute__((aligned(4096), used)) static unsigned char victim_data[4096] = {PATTERN4096};
+__attribute__((aligned(4096), used)) static unsigned char victim_bss[4096];
+
+/* ---- outcomes ------------------------------------------------------------- */
+
+enum outcome {
+    O_OK = 0,   /* the call succeeded and the attack took effect */
+    O_EPERM,    /* refused with EPERM, memory intact */
+    O_EACCES,   /* refused with EACCES, memory intact */
+    O_FAULT,    /* (writes) the write faulted, memory intact */
+    O_COUNT
+};
+static const char *const outcome_names[O_COUNT] = {"ok", "EPERM", "EACCES", "fault"};
+
+enum effect { E_INTACT = 0, E_CHANGED, E_GONE, E_FAULT, E_SETUP };
+static const char *const effect_names[] = {"intact", "changed", "gone", "fault", "setup-error"};
+
+struct report {
+    int err;    /* errno of the call, 0 if it succeeded */
+    int effect; /* enum effect */
+    char note[160];
+};
+
+/* ---- fault-safe memory access ------------------------------------------- */
+
+static sigjmp_buf fault_jmp;
+static volatile sig_atomic_t fault_armed;
+
+static void on_fault(int sig)
+{
+    if (fault_armed) {
+        fault_armed = 0;
+        siglongjmp(fault_jmp, sig);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_fault_handler(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fault;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_NODEFER;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+/* Copy len bytes from src; false if the read faulted. */
+static bool safe_read(void *dst, const volatile unsigned char *src, size_t len)
+{
+    if (sigsetjmp(fault_jmp, 1) != 0) {
+        return false;
+    }
+    fault_armed = 1;
+    unsigned char *d = dst;
+    for (size_t i = 0; i < len; i++) {
+        d[i] = src[i];
+    }
+    fault_armed = 0;
+    return true;
+}
+
+/* Write one byte; false if the write faulted. */
+static bool safe_write(volatile unsigned char *dst, unsigned char v)
+{
+    if (sigsetjmp(fault_jmp, 1) != 0) {
+        return false;
+    }
+    fault_armed = 1;
+    *dst = v;
+    fault_armed = 0;
+    return true;
+}
+
+/* Permissions of the mapping holding addr ("r-xp"), "" if unmapped. */
+static void perms_of(uintptr_t addr, char out[5])
+{
+    out[0] = '\0';
+    FILE *f = fopen("/proc/self/maps", "re");
+    if (f == NULL) {
+        return;
+    }
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        unsigned long s, e;
+        char p[5];
+        if (sscanf(line, "%lx-%lx %4s", &s, &e, p) == 3 && addr >= s && addr < e) {
+            memcpy(out, p, 5);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+/* The state of one target page before an attack. */
+struct snap {
+    uintptr_t addr;
+    unsigned char bytes[PAGE];
+    char perms[5];
+};
+
+static bool take_snap(struct snap *s, uintptr_t addr)
+{
+    s->addr = addr;
+    perms_of(addr, s->perms);
+    return s->perms[0] != '\0' && safe_read(s->bytes, (const unsigned char *)addr, PAGE);
+}
+
+static int compare_snap(const struct snap *s, char *note, size_t notelen)
+{
+    static unsigned char now[PAGE];
+    char p[5];
+    perms_of(s->addr, p);
+    if (p[0] == '\0' || !safe_read(now, (const unsigned char *)s->addr, PAGE)) {
+        snprintf(note, notelen, "page %#lx unmapped or unreadable", (unsigned long)s->addr);
+        return E_GONE;
+    }
+    if (memcmp(now, s->bytes, PAGE) != 0) {
+        size_t i = 0;
+        while (now[i] == s->bytes[i]) {
+            i++;
+        }
+        snprintf(note, notelen, "page %#lx byte %zu: %#x -> %#x", (unsigned long)s->addr, i,
+                 s->bytes[i], now[i]);
+        return E_CHANGED;
+    }
+    if (strcmp(p, s->perms) != 0) {
+        snprintf(note, notelen, "page %#lx perms %s -> %s", (unsigned long)s->addr, s->perms, p);
+        return E_CHANGED;
+    }
+    snprintf(note, notelen, "page %#lx %s unchanged", (unsigned long)s->addr, p);
+    return E_INTACT;
+}
+
+/* ---- addresses ------------------------------------------------------------ */
+
+static uintptr_t text_page, rodata_page, relro_page, data_page, bss_page, policy_page;
+static uintptr_t relro_start, relro_end; /* the main program's RELRO, page-rounded inward */
+static char setup_error[512];
+
+static int find_main_relro(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    (void)data;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_GNU_RELRO) {
+            uintptr_t s = info->dlpi_addr + ph->p_vaddr;
+            relro_start = s & ~(PAGE - 1);
+            relro_end = (s + ph->p_memsz) & ~(PAGE - 1);
+        }
+    }
+    return 1; /* the first object is the program */
+}
+
+struct lib_find {
+    char path[4096];
+    uintptr_t base;
+};
+
+static int find_autoseal(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    struct lib_find *lf = data;
+    const char *n = info->dlpi_name;
+    if (n == NULL || n[0] == '\0') {
+        return 0;
+    }
+    const char *b = strrchr(n, '/');
+    b = b ? b + 1 : n;
+    if (strncmp(b, "libautoseal.so", 14) != 0) {
+        return 0;
+    }
+    snprintf(lf->path, sizeof lf->path, "%s", n);
+    lf->base = info->dlpi_addr;
+    return 1;
+}
+
+/* Look `name` up in the .symtab of an ELF file: its st_value or 0. */
+static uint64_t elf_symbol(const char *path, const char *name, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "open: %s", strerror(errno));
+        return 0;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || (size_t)st.st_size < sizeof(Elf64_Ehdr)) {
+        close(fd);
+        snprintf(err, errlen, "too small");
+        return 0;
+    }
+    size_t size = (size_t)st.st_size;
+    const unsigned char *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) {
+        snprintf(err, errlen, "mmap: %s", strerror(errno));
+        return 0;
+    }
+    uint64_t value = 0;
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)m;
+    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+        eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > size ||
+        (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum) {
+        snprintf(err, errlen, "not a 64-bit ELF file with section headers");
+        goto out;
+    }
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(m + eh->e_shoff);
+    snprintf(err, errlen, "no .symtab (stripped?) or no symbol %s", name);
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) {
+            continue;
+        }
+        const Elf64_Shdr *strs = &sh[sh[i].sh_link];
+        if (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset ||
+            strs->sh_offset > size || strs->sh_size > size - strs->sh_offset) {
+            snprintf(err, errlen, "bad .symtab bounds");
+            goto out;
+        }
+        const Elf64_Sym *sym = (const Elf64_Sym *)(m + sh[i].sh_offset);
+        size_t nsym = sh[i].sh_size / sizeof(Elf64_Sym);
+        const char *str = (const char *)(m + strs->sh_offset);
+        for (size_t j = 0; j < nsym; j++) {
+            if (sym[j].st_name < strs->sh_size &&
+                strnlen(str + sym[j].st_name, strs->sh_size - sym[j].st_name) ==
+                    strlen(name) &&
+                strcmp(str + sym[j].st_name, name) == 0 && sym[j].st_value != 0) {
+                value = sym[j].st_value;
+                err[0] = '\0';
+                goto out;
+            }
+        }
+    }
+out:
+    munmap((void *)m, size);
+    return value;
+}
+
+static bool setup(const char *column)
+{
+    text_page = (uintptr_t)as_victim_text;
+    rodata_page = (uintptr_t)victim_ro;
+    relro_page = (uintptr_t)as_victim_relro;
+    data_page = (uintptr_t)victim_data;
+    bss_page = (uintptr_t)victim_bss;
+    if ((text_page | rodata_page | relro_page | data_page | bss_page) & (PAGE - 1)) {
+        snprintf(setup_error, sizeof setup_error, "a victim is not page aligned");
+        return false;
+    }
+    dl_iterate_phdr(find_main_relro, NULL);
+    if (!(relro_page >= relro_start && relro_page + PAGE <= relro_end)) {
+        snprintf(setup_error, sizeof setup_error,
+                 "RELRO victim %#lx outside the program's RELRO [%#lx, %#lx): link with -z relro",
+                 (unsigned long)relro_page, (unsigned long)relro_start,
+                 (unsigned long)relro_end);
+        return false;
+    }
+    if (as_victim_relro[0] != (uintptr_t)as_victim_text) {
+        snprintf(setup_error, sizeof setup_error, "RELRO victim not relocated as expected");
+        return false;
+    }
+    victim_bss[0] = 1; /* make sure the page exists */
+
+    if (dlsym(RTLD_DEFAULT, "autoseal_preload_abi") == NULL) {
+        snprintf(setup_error, sizeof setup_error,
+                 "libautoseal is not loaded: run with LD_PRELOAD=.../libautoseal.so");
+        return false;
+    }
+    struct lib_find lf = {{0}, 0};
+    dl_iterate_phdr(find_autoseal, &lf);
+    if (lf.path[0] == '\0') {
+        snprintf(setup_error, sizeof setup_error, "libautoseal.so not found by dl_iterate_phdr");
+        return false;
+    }
+    char err[200];
+    uint64_t v = elf_symbol(lf.path, "as_page", err, sizeof err);
+    if (v == 0) {
+        snprintf(setup_error, sizeof setup_error, "as_page in %.200s: %s", lf.path, err);
+        return false;
+    }
+    policy_page = lf.base + (uintptr_t)v;
+    if (policy_page & (PAGE - 1)) {
+        snprintf(setup_error, sizeof setup_error, "as_page at %#lx is not page aligned",
+                 (unsigned long)policy_page);
+        return false;
+    }
+    /* Prove the address is the policy page: it holds the policy we asked for. */
+    const struct as_frozen *f = (const struct as_frozen *)policy_page;
+    bool want_off = strcmp(column, "off") == 0;
+    int want_profile = strcmp(column, "strict") == 0 ? AS_PROFILE_STRICT
+                       : strcmp(column, "jit") == 0  ? AS_PROFILE_JIT
+                                                     : AS_PROFILE_DEFAULT;
+    if (want_off ? f->policy.mode != AS_MODE_OFF
+                 : (f->policy.mode != AS_MODE_ENFORCE || f->policy.profile != want_profile)) {
+        snprintf(setup_error, sizeof setup_error,
+                 "policy page at %#lx says mode=%s profile=%s; column %s expects otherwise "
+                 "(check AUTOSEAL_OPTIONS)",
+                 (unsigned long)policy_page, as_mode_name(f->policy.mode),
+                 as_profile_name(f->policy.profile), column);
+        return false;
+    }
+    return true;
+}
+
+/* ---- the primitives --------------------------------------------------------- */
+
+static int call_err(int r)
+{
+    return r == 0 ? 0 : errno;
+}
+
+/* mprotect(target, prot); when it works, write to the page (if writable). */
+static void mprotect_attack(struct report *r, uintptr_t target, int prot)
+{
+    struct snap s;
+    if (!take_snap(&s, target)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    r->err = call_err(mprotect((void *)target, PAGE, prot));
+    if (r->err == 0 && (prot & PROT_WRITE)) {
+        volatile unsigned char *p = (volatile unsigned char *)(target + PAGE - 1);
+        safe_write(p, (unsigned char)(*p ^ 0x5a));
+    }
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+static void p_text_rwx(struct report *r)
+{
+    mprotect_attack(r, text_page, PROT_READ | PROT_WRITE | PROT_EXEC);
+}
+
+static void p_text_rw(struct report *r)
+{
+    mprotect_attack(r, text_page, PROT_READ | PROT_WRITE);
+}
+
+static void p_rodata_rw(struct report *r)
+{
+    mprotect_attack(r, rodata_page, PROT_READ | PROT_WRITE);
+}
+
+static void p_relro_rw(struct report *r)
+{
+    /* the whole RELRO (GOT included), then write to our page of it */
+    struct snap s;
+    if (!take_snap(&s, relro_page)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    r->err = call_err(mprotect((void *)relro_start, relro_end - relro_start,
+                               PROT_READ | PROT_WRITE));
+    if (r->err == 0) {
+        safe_write((volatile unsigned char *)relro_page, 0x5a);
+    }
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+static void p_text_mmap_fixed(struct report *r)
+{
+    struct snap s;
+    if (!take_snap(&s, text_page)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    void *m = mmap((void *)text_page, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    r->err = m == MAP_FAILED ? errno : 0;
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+static void p_text_munmap(struct report *r)
+{
+    struct snap s;
+    if (!take_snap(&s, text_page)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    r->err = call_err(munmap((void *)text_page, PAGE));
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+static void p_text_mremap_move(struct report *r)
+{
+    struct snap s;
+    void *dst = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (dst == MAP_FAILED || !take_snap(&s, text_page)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    void *m = mremap((void *)text_page, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+    r->err = m == MAP_FAILED ? errno : 0;
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+static void p_text_mremap_shrink(struct report *r)
+{
+    struct snap s;
+    if (!take_snap(&s, text_page + PAGE)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    void *m = mremap((void *)text_page, 2 * PAGE, PAGE, 0);
+    r->err = m == MAP_FAILED ? errno : 0;
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+static void madvise_attack(struct report *r, bool raw)
+{
+    struct snap s;
+    if (!take_snap(&s, relro_page)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    int rc = raw ? (int)syscall(SYS_madvise, (void *)relro_page, PAGE, MADV_DONTNEED)
+                 : madvise((void *)relro_page, PAGE, MADV_DONTNEED);
+    r->err = call_err(rc);
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+static void p_relro_madvise_libc(struct report *r)
+{
+    madvise_attack(r, false);
+}
+
+static void p_relro_madvise_raw(struct report *r)
+{
+    madvise_attack(r, true);
+}
+
+static void p_data_exec(struct report *r)
+{
+    mprotect_attack(r, data_page, PROT_READ | PROT_EXEC);
+}
+
+static void p_heap_exec(struct report *r)
+{
+    unsigned char *h = malloc(3 * PAGE);
+    if (h == NULL) {
+        r->effect = E_SETUP;
+        return;
+    }
+    memset(h, 0xc3, 3 * PAGE);
+    uintptr_t pg = ((uintptr_t)h + PAGE - 1) & ~(PAGE - 1);
+    mprotect_attack(r, pg, PROT_READ | PROT_WRITE | PROT_EXEC);
+}
+
+static void p_wx_mmap(struct report *r)
+{
+    void *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    r->err = m == MAP_FAILED ? errno : 0;
+    if (m == MAP_FAILED) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "no mapping created");
+        return;
+    }
+    char p[5];
+    perms_of((uintptr_t)m, p);
+    r->effect = strncmp(p, "rwx", 3) == 0 ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "new mapping %p %s", m, p);
+}
+
+static void p_wx_mprotect(struct report *r)
+{
+    void *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        r->effect = E_SETUP;
+        return;
+    }
+    memset(m, 0xc3, PAGE);
+    mprotect_attack(r, (uintptr_t)m, PROT_READ | PROT_WRITE | PROT_EXEC);
+}
+
+static void p_data_ro(struct report *r)
+{
+    mprotect_attack(r, data_page, PROT_READ);
+}
+
+static void p_bss_ro(struct report *r)
+{
+    mprotect_attack(r, bss_page, PROT_READ);
+}
+
+static void unmap_attack(struct report *r, uintptr_t target)
+{
+    struct snap s;
+    if (!take_snap(&s, target)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    r->err = call_err(munmap((void *)target, PAGE));
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+static void p_data_munmap(struct report *r)
+{
+    unmap_attack(r, data_page);
+}
+
+static void p_bss_munmap(struct report *r)
+{
+    unmap_attack(r, bss_page);
+}
+
+static void p_policy_rw(struct report *r)
+{
+    mprotect_attack(r, policy_page, PROT_READ | PROT_WRITE);
+}
+
+static void p_policy_munmap(struct report *r)
+{
+    unmap_attack(r, policy_page);
+}
+
+static void p_policy_write(struct report *r)
+{
+    struct snap s;
+    if (!take_snap(&s, policy_page)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    /* the policy's first word: mode (enforce=0 -> off=2) */
+    bool wrote = safe_write((volatile unsigned char *)policy_page, AS_MODE_OFF);
+    int e = compare_snap(&s, r->note, sizeof r->note);
+    r->err = 0;
+    r->effect = wrote ? (e == E_INTACT ? E_CHANGED : e) : (e == E_INTACT ? E_FAULT : e);
+}
+
+/* ---- the table -------------------------------------------------------------- */
+
+enum column { C_OFF = 0, C_DEFAULT, C_STRICT, C_JIT, C_COUNT };
+static const char *const column_names[C_COUNT] = {"off", "default", "strict", "jit"};
+
+struct primitive {
+    const char *name;
+    void (*run)(struct report *);
+    enum outcome expect[C_COUNT]; /* off, default, strict, jit */
+};
+
+/* Shorthands for the table. */
+#define OK O_OK
+#define PERM O_EPERM
+#define ACCES O_EACCES
+#define FAULT O_FAULT
+
+static const struct primitive primitives[] = {
+    /* sealed images: refused in every enforcing profile */
+    {"text-mprotect-rwx", p_text_rwx, {OK, PERM, PERM, PERM}},
+    {"text-mprotect-rw", p_text_rw, {OK, PERM, PERM, PERM}},
+    {"rodata-mprotect-rw", p_rodata_rw, {OK, PERM, PERM, PERM}},
+    {"relro-got-mprotect-rw", p_relro_rw, {OK, PERM, PERM, PERM}},
+    {"text-mmap-fixed", p_text_mmap_fixed, {OK, PERM, PERM, PERM}},
+    {"text-munmap", p_text_munmap, {OK, PERM, PERM, PERM}},
+    {"text-mremap-move", p_text_mremap_move, {OK, PERM, PERM, PERM}},
+    {"text-mremap-shrink", p_text_mremap_shrink, {OK, PERM, PERM, PERM}},
+    /* madvise(DONTNEED) reverts relocated RELRO pages to the file's bytes:
+     * the kernel allows it on sealed file-backed memory; libautoseal's
+     * madvise() interposer refuses it, a raw syscall bypasses that. */
+    {"relro-madvise-dontneed-libc", p_relro_madvise_libc, {OK, PERM, PERM, PERM}},
+    {"relro-madvise-dontneed-syscall", p_relro_madvise_raw, {OK, OK, OK, OK}},
+    /* new executable memory: allowed unless execmem=deny / wx=deny (strict) */
+    {"data-mprotect-exec", p_data_exec, {OK, OK, ACCES, OK}},
+    {"heap-mprotect-exec", p_heap_exec, {OK, OK, ACCES, OK}},
+    {"anon-mmap-rwx", p_wx_mmap, {OK, OK, ACCES, OK}},
+    {"anon-mprotect-rw-to-rwx", p_wx_mprotect, {OK, OK, ACCES, OK}},
+    /* writable data: sealed in strict only (data=seal) */
+    {"data-mprotect-ro", p_data_ro, {OK, OK, PERM, OK}},
+    {"bss-mprotect-ro", p_bss_ro, {OK, OK, PERM, OK}},
+    {"data-munmap", p_data_munmap, {OK, OK, PERM, OK}},
+    {"bss-munmap", p_bss_munmap, {OK, OK, PERM, OK}},
+    /* libautoseal's own policy page: read-only and sealed in every mode,
+     * mode=off included (the constructor locks it before anything else) */
+    {"policy-page-mprotect-rw", p_policy_rw, {PERM, PERM, PERM, PERM}},
+    {"policy-page-munmap", p_policy_munmap, {PERM, PERM, PERM, PERM}},
+    {"policy-page-write", p_policy_write, {FAULT, FAULT, FAULT, FAULT}},
+};
+
+#define NPRIM (sizeof primitives / sizeof primitives[0])
+
+static bool judge(enum outcome want, const struct report *r, char *got, size_t gotlen)
+{
+    if (r->effect == E_SETUP) {
+        snprintf(got, gotlen, "setup-error");
+        return false;
+    }
+    const char *e = r->err == 0 ? "ok" : r->err == EPERM ? "EPERM" : r->err == EACCES ? "EACCES"
+                                                                                  : strerror(r->err);
+    snprintf(got, gotlen, "%s/%s", e, effect_names[r->effect]);
+    switch (want) {
+    case O_OK:
+        return r->err == 0 && (r->effect == E_CHANGED || r->effect == E_GONE);
+    case O_EPERM:
+        return r->err == EPERM && r->effect == E_INTACT;
+    case O_EACCES:
+        return r->err == EACCES && r->effect == E_INTACT;
+    case O_FAULT:
+        return r->err == 0 && r->effect == E_FAULT;
+    default:
+        return false;
+    }
+}
+
+static bool run_one(const struct primitive *p, enum column col)
+{
+    int fds[2];
+    if (pipe(fds) != 0) {
+        perror("pipe");
+        return false;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("fork");
+        return false;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        alarm(10);
+        install_fault_handler();
+        struct report r;
+        memset(&r, 0, sizeof r);
+        p->run(&r);
+        ssize_t w = write(fds[1], &r, sizeof r);
+        _exit(w == (ssize_t)sizeof r ? 0 : 1);
+    }
+    close(fds[1]);
+    struct report r;
+    memset(&r, 0, sizeof r);
+    ssize_t n = read(fds[0], &r, sizeof r);
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    char got[96];
+    bool pass;
+    if (n != (ssize_t)sizeof r || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        snprintf(got, sizeof got, "child-died(%s %d)",
+                 WIFSIGNALED(status) ? "signal" : "exit",
+                 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        pass = false;
+    } else {
+        pass = judge(p->expect[col], &r, got, sizeof got);
+    }
+    printf("%-4s %-32s expected %-6s got %-22s %s\n", pass ? "PASS" : "FAIL", p->name,
+           outcome_names[p->expect[col]], got, r.note);
+    return pass;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s off|default|strict|jit\n", argv[0]);
+        return 2;
+    }
+    int col = -1;
+    for (int i = 0; i < C_COUNT; i++) {
+        if (strcmp(argv[1], column_names[i]) == 0) {
+            col = i;
+        }
+    }
+    if (col < 0) {
+        fprintf(stderr, "unknown column %s\n", argv[1]);
+        return 2;
+    }
+    /* the victim text is code: call it once so it is what it claims */
+    ((void (*)(void))(uintptr_t)as_victim_text)();
+    if (!setup(argv[1])) {
+        fprintf(stderr, "setup failed: %s\n", setup_error);
+        return 1;
+    }
+    printf("column %s: text %#lx rodata %#lx relro %#lx [%#lx,%#lx) data %#lx bss %#lx "
+           "policy %#lx\n",
+           argv[1], (unsigned long)text_page, (unsigned long)rodata_page,
+           (unsigned long)relro_page, (unsigned long)relro_start, (unsigned long)relro_end,
+           (unsigned long)data_page, (unsigned long)bss_page, (unsigned long)policy_page);
+    unsigned failed = 0;
+    for (size_t i = 0; i < NPRIM; i++) {
+        if (!run_one(&primitives[i], (enum column)col)) {
+            failed++;
+        }
+    }
+    printf("%zu primitives, %u failed\n", NPRIM, failed);
+    return failed ? 1 : 0;
+}
