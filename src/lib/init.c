@@ -87,7 +87,7 @@ void as_init_policy(void)
     }
 }
 
-static void lock_policy_page(void)
+static void lock_policy_page(bool seal)
 {
     uintptr_t a = (uintptr_t)&as_page;
     size_t page = (size_t)getauxval(AT_PAGESZ);
@@ -100,6 +100,9 @@ static void lock_policy_page(void)
     if (r != 0) {
         as_page.f.locked = false;
         as_log(AS_LEVEL_WARN, "event=policy-lock-failed reason=mprotect error=%d", -r);
+        return;
+    }
+    if (!seal) {
         return;
     }
     r = as_sys_mseal(a, sizeof as_page);
@@ -130,7 +133,8 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     as_init_policy();
     const struct as_policy *p = &as_page.f.policy;
     if (p->mode == AS_MODE_OFF) {
-        lock_policy_page();
+        /* read-only, but nothing at all sealed in this process */
+        lock_policy_page(false);
         as_log(AS_LEVEL_INFO, "event=startup mode=off");
         errno = saved;
         return;
@@ -141,7 +145,7 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     struct as_walk_filter all = {0, ~0ul};
     /* Lock first: under data=seal our own .bss (which holds the page) gets
      * sealed by the walk, after which it could not be made read-only. */
-    lock_policy_page();
+    lock_policy_page(p->mode == AS_MODE_ENFORCE);
     if (p->mode == AS_MODE_ENFORCE) {
         as_seal_objects(p, &all, &res);
     }
