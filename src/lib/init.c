@@ -111,6 +111,28 @@ static void lock_policy_page(bool seal)
     }
 }
 
+#ifndef PR_SET_MDWE
+#define PR_SET_MDWE 65
+#endif
+#ifndef PR_MDWE_REFUSE_EXEC_GAIN
+#define PR_MDWE_REFUSE_EXEC_GAIN (1UL << 0)
+#endif
+#ifndef PR_MDWE_NO_INHERIT
+#define PR_MDWE_NO_INHERIT (1UL << 1)
+#endif
+
+/* execmem=kernel: the kernel's own W^X (Linux 6.3+), so that raw system
+ * calls are covered too.  NO_INHERIT (6.6+) keeps it from children. */
+static void enable_kernel_mdwe(void)
+{
+    long r = as_syscall6(__NR_prctl, PR_SET_MDWE,
+                         (long)(PR_MDWE_REFUSE_EXEC_GAIN | PR_MDWE_NO_INHERIT), 0, 0, 0, 0);
+    if (r != 0) {
+        as_log(AS_LEVEL_WARN, "event=mdwe-unavailable error=%d msg=\"PR_SET_MDWE refused; execmem is enforced for libc calls only\"",
+               (int)-r);
+    }
+}
+
 static const char *errno_name(int e)
 {
     switch (e) {
@@ -148,6 +170,9 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     lock_policy_page(p->mode == AS_MODE_ENFORCE);
     if (p->mode == AS_MODE_ENFORCE) {
         as_seal_objects(p, &all, &res);
+    }
+    if (p->execmem == AS_EXECMEM_KERNEL && p->mode == AS_MODE_ENFORCE) {
+        enable_kernel_mdwe();
     }
     uint64_t t1 = as_now_us();
     if (res.st.unavailable) {

@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "ranges.h"
+#include "registry.h"
 
 #ifndef PROT_GROWSDOWN
 #define PROT_GROWSDOWN 0x01000000
@@ -138,6 +139,15 @@ static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
                               &res->st);
         if (r == -ENOSYS || r == -EPERM) {
             return 1; /* not available: stop the walk */
+        }
+        if (r == 0 && (ranges[i].kinds & AS_R_RELRO)) {
+            /* remember sealed RELRO for the madvise rule */
+            struct as_range rr;
+            if (as_relro_range(info->dlpi_phdr, info->dlpi_phnum, info->dlpi_addr, c->page, &rr)) {
+                uintptr_t s = rr.start > ranges[i].start ? rr.start : ranges[i].start;
+                uintptr_t e = rr.end < ranges[i].end ? rr.end : ranges[i].end;
+                (void)as_relro_add(s, e);
+            }
         }
         if (r != 0) {
             ok = false;
