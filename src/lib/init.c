@@ -168,9 +168,7 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     /* Lock first: under data=seal our own .bss (which holds the page) gets
      * sealed by the walk, after which it could not be made read-only. */
     lock_policy_page(p->mode == AS_MODE_ENFORCE);
-    if (p->mode == AS_MODE_ENFORCE) {
-        as_seal_objects(p, &all, &res);
-    }
+    as_seal_objects(p, &all, &res); /* audit: logs what it would seal */
     if (p->execmem == AS_EXECMEM_KERNEL && p->mode == AS_MODE_ENFORCE) {
         enable_kernel_mdwe();
     }

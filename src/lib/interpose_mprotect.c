@@ -6,7 +6,7 @@
 
 AS_EXPORT int mprotect(void *addr, size_t len, int prot)
 {
-    return as_do_mprotect(addr, len, prot, -1, __builtin_return_address(0));
+    return as_do_mprotect(addr, len, prot, AS_NO_PKEY, __builtin_return_address(0));
 }
 
 AS_EXPORT int pkey_mprotect(void *addr, size_t len, int prot, int pkey)

@@ -125,7 +125,7 @@ int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller)
 {
     const struct as_policy *p = as_policy();
     struct as_verdict v = {AS_OK, 0, false};
-    const char *call = pkey == -1 ? "mprotect" : "pkey_mprotect";
+    const char *call = pkey == AS_NO_PKEY ? "mprotect" : "pkey_mprotect";
     if (p->mode != AS_MODE_OFF) {
         struct as_region_info ri = {0};
         if (as_rule_mprotect_needs_info(p, prot)) {
@@ -137,7 +137,8 @@ int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller)
             return (int)fail(v.err);
         }
     }
-    long r = pkey == -1 ? as_syscall3(__NR_mprotect, (long)addr, (long)len, prot)
+    /* glibc's pkey_mprotect(-1) is a plain mprotect */
+    long r = pkey < 0 ? as_syscall3(__NR_mprotect, (long)addr, (long)len, prot)
                         : as_syscall6(__NR_pkey_mprotect, (long)addr, (long)len, prot, pkey, 0, 0);
     if (r < 0) {
         return (int)fail((int)-r);

@@ -24,6 +24,7 @@ struct walk_ctx {
     uintptr_t vdso;
     uintptr_t ldso_base;
     size_t page;
+    bool dry_run; /* mode=audit: log what would be sealed */
 };
 
 int as_ldso_stack_prot_pages(uintptr_t relro_start, uintptr_t relro_end,
@@ -132,6 +133,15 @@ static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
                object_name(info, idx), -n);
         return 0;
     }
+    if (c->dry_run) {
+        unsigned long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            bytes += (unsigned long)(ranges[i].end - ranges[i].start);
+        }
+        as_log(AS_LEVEL_WARN, "event=audit would=seal object=%s ranges=%d bytes=%lu",
+               object_name(info, idx), n, bytes);
+        return 0;
+    }
     bool ok = true;
     unsigned long before = res->st.bytes;
     for (int i = 0; i < n; i++) {
@@ -175,6 +185,7 @@ void as_seal_objects(const struct as_policy *p, const struct as_walk_filter *f,
         .vdso = (uintptr_t)getauxval(AT_SYSINFO_EHDR),
         .ldso_base = (uintptr_t)getauxval(AT_BASE),
         .page = (size_t)getauxval(AT_PAGESZ),
+        .dry_run = p->mode == AS_MODE_AUDIT,
     };
     if (c.page == 0) {
         c.page = 4096;
