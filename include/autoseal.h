@@ -120,7 +120,7 @@ AUTOSEAL_EXPORT int autoseal_lock(void);
 
 /* ---- Implementation details: not part of the API ---------------------- */
 AUTOSEAL_EXPORT int autoseal__register(void *start, void *stop);
-AUTOSEAL_EXPORT void autoseal__unregister(void *start);
+AUTOSEAL_EXPORT void autoseal__unregister(void *start, void *stop);
 
 #if !defined(AUTOSEAL_NO_SECTION_HOOK)
 /* Hidden: each object (executable or shared library) sees its own section.
@@ -132,17 +132,16 @@ extern char __stop_autoseal_ro_after_init[]
 
 __attribute__((constructor, used)) static void autoseal__hook_register(void)
 {
-    if (__start_autoseal_ro_after_init != __stop_autoseal_ro_after_init) {
-        (void)autoseal__register(__start_autoseal_ro_after_init,
-                                 __stop_autoseal_ro_after_init);
-    }
+    /* No comparison here: the compiler may assume two symbols differ.
+     * autoseal__register() ignores an empty or absent (NULL) section. */
+    (void)autoseal__register(__start_autoseal_ro_after_init,
+                             __stop_autoseal_ro_after_init);
 }
 
 __attribute__((destructor, used)) static void autoseal__hook_unregister(void)
 {
-    if (__start_autoseal_ro_after_init != __stop_autoseal_ro_after_init) {
-        autoseal__unregister(__start_autoseal_ro_after_init);
-    }
+    autoseal__unregister(__start_autoseal_ro_after_init,
+                         __stop_autoseal_ro_after_init);
 }
 #endif
 

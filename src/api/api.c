@@ -211,9 +211,12 @@ out:
     return rc;
 }
 
-void autoseal__unregister(void *start)
+void autoseal__unregister(void *start, void *stop)
 {
     uintptr_t s = (uintptr_t)start;
+    if (s >= (uintptr_t)stop) {
+        return;
+    }
     pthread_mutex_lock(&sect_lock);
     for (size_t i = 0; i < AS_MAX_SECTIONS; i++) {
         if (sects[i].state != SECT_FREE && sects[i].start == s) {
