@@ -195,6 +195,9 @@ START_TEST(t_protect_bad_prot)
     ck_assert_int_eq(autoseal_protect(p, ps, PROT_READ | 0x1000), -EINVAL);
     ck_assert_int_eq(autoseal_protect(p, ps, PROT_READ | PROT_GROWSDOWN), -EINVAL);
     ck_assert_int_eq(autoseal_protect(p, ps, -1), -EINVAL);
+    /* PROT_SEM (0x8): mprotect(2) accepts it, the API does not. */
+    ck_assert_int_eq(try_mprotect(p, ps, PROT_READ | PROT_WRITE | 0x8), 0);
+    ck_assert_int_eq(autoseal_protect(p, ps, PROT_READ | 0x8), -EINVAL);
     /* Nothing happened: still writable, not sealed. */
     ck_assert_int_eq(write_faults(p, 3), 0);
     assert_not_sealed(p);
