@@ -7,8 +7,10 @@
 #include "autoseal.h"
 #include "helpers.h"
 #include "roai_lib.h"
+#include "roai_second.h"
 
 #include <check.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -376,6 +378,72 @@ START_TEST(t_lock_shared_library)
 }
 END_TEST
 
+START_TEST(t_lock_two_units)
+{
+    /* Same object, two translation units: one section, locked whole. */
+    roai_second_set(12);
+    ck_assert((uintptr_t)roai_second_addr() >= (uintptr_t)__start_autoseal_ro_after_init &&
+              (uintptr_t)roai_second_addr() < (uintptr_t)__stop_autoseal_ro_after_init);
+    ck_assert_int_eq(autoseal_lock(), 0);
+    ck_assert_int_eq(call_faults(roai_second_set, 13), 1);
+    ck_assert_int_eq(roai_second_get(), 12);
+    ck_assert_int_eq(write_faults(&roai_value, 1), 1);
+}
+END_TEST
+
+struct dl_mod {
+    void *handle;
+    void (*set)(int);
+    int (*get)(void);
+    void *(*addr)(void);
+};
+
+static void dl_load(struct dl_mod *m)
+{
+    m->handle = dlopen(ROAI_DL_PATH, RTLD_NOW | RTLD_LOCAL);
+    ck_assert_msg(m->handle != NULL, "dlopen: %s", dlerror());
+    *(void **)&m->set = dlsym(m->handle, "roai_dl_set");
+    *(void **)&m->get = dlsym(m->handle, "roai_dl_get");
+    *(void **)&m->addr = dlsym(m->handle, "roai_dl_addr");
+    ck_assert(m->set && m->get && m->addr);
+}
+
+START_TEST(t_lock_dlopen_later)
+{
+    ck_assert_int_eq(autoseal_lock(), 0);
+    struct dl_mod m;
+    dl_load(&m);
+    /* Loaded after the lock: writable until the next lock. */
+    ck_assert_int_eq(call_faults(m.set, 4), 0);
+    ck_assert_int_eq(smaps_sealed(m.addr()), 0);
+    ck_assert_int_eq(autoseal_lock(), 0);
+    ck_assert_int_eq(call_faults(m.set, 5), 1);
+    ck_assert_int_eq(m.get(), 4);
+    ck_assert_int_eq(smaps_sealed(m.addr()), 1);
+}
+END_TEST
+
+START_TEST(t_lock_after_dlclose)
+{
+    /* An unloaded module's section is forgotten: lock must not touch
+     * memory that is no longer the module's. */
+    struct dl_mod m;
+    dl_load(&m);
+    uintptr_t page = page_of(m.addr());
+    ck_assert_int_eq(dlclose(m.handle), 0);
+    char line[256];
+    ck_assert_int_eq(maps_line((void *)page, line, sizeof line), -1);
+    /* Something else now lives there. */
+    void *p = mmap((void *)page, ps, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    ck_assert_ptr_eq(p, (void *)page);
+    ck_assert_int_eq(autoseal_lock(), 0);
+    ck_assert_int_eq(write_faults(p, 1), 0);
+    ck_assert_int_eq(smaps_sealed(p), 0);
+    ck_assert_int_eq(write_faults(&roai_value, 1), 1);
+}
+END_TEST
+
 /* ---- kernel without mseal: seccomp answers ENOSYS (or EPERM) ----------- */
 
 static void nosys_filter(void)
@@ -563,6 +631,9 @@ static Suite *api_suite(void)
     tcase_add_test(tc, t_roai_layout);
     tcase_add_test(tc, t_lock);
     tcase_add_test(tc, t_lock_shared_library);
+    tcase_add_test(tc, t_lock_two_units);
+    tcase_add_test(tc, t_lock_dlopen_later);
+    tcase_add_test(tc, t_lock_after_dlclose);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("nosys");
