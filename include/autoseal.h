@@ -74,8 +74,8 @@ AUTOSEAL_EXPORT int autoseal_protect(void *addr, size_t len, int prot);
  * sets errno. */
 AUTOSEAL_EXPORT void *autoseal_alloc(size_t size);
 
-/* Release memory from autoseal_alloc(addr's size must be the size given to
- * autoseal_alloc()).  autoseal_free(NULL, n) does nothing and returns 0.
+/* Unmap memory from autoseal_alloc(); size is the size that was given to
+ * autoseal_alloc().  autoseal_free(NULL, n) does nothing and returns 0.
  *   0        unmapped
  *   -EINVAL  addr not page-aligned or size 0
  *   -EPERM   the memory is sealed: sealed memory can never be unmapped and
@@ -91,11 +91,12 @@ AUTOSEAL_EXPORT int autoseal_free(void *addr, size_t size);
  * They are placed in their own section, which the linker script that
  * `pkg-config --libs autoseal` adds (autoseal-api.ld) aligns and pads to
  * whole pages, outside PT_GNU_RELRO.  autoseal_lock() makes it read-only
- * and seals it.  Do not combine with const (the section is writable until
- * locked); works for the main program and for shared libraries, each
- * object's own section being registered by a constructor that this header
- * adds to every translation unit that includes it. */
-#if defined(__GNUC__)
+ * and seals it.  Do not combine with const.  Works for the main program
+ * and for shared libraries: each object's own section is registered by a
+ * constructor that this header adds to every translation unit including it
+ * (registration only records the range; nothing is sealed before
+ * autoseal_lock()).  Define AUTOSEAL_NO_SECTION_HOOK to leave it out. */
+#if defined(__GNUC__) /* GCC and Clang */
 #define AUTOSEAL_RO_AFTER_INIT __attribute__((section("autoseal_ro_after_init")))
 #else
 #error "AUTOSEAL_RO_AFTER_INIT needs GCC or Clang"
