@@ -27,6 +27,13 @@ echo "libs:   $libs"
 [[ -L "$libdir/libautoseal-api.so" && -e "$libdir/libautoseal-api.so.0" ]] ||
     { echo "FAIL: library symlinks missing in $libdir"; exit 1; }
 
+# The library exports the API and nothing else (no preload code).
+extra=$(nm -D --defined-only "$libdir/libautoseal-api.so.0" | awk '{print $3}' |
+        grep -v -E '^(autoseal_[a-z_]+@@AUTOSEAL_API_1|AUTOSEAL_API_1)$' || true)
+[[ -z "$extra" ]] || { echo "FAIL: unexpected exports: $extra"; exit 1; }
+readelf -dW "$libdir/libautoseal-api.so.0" | grep -q 'SONAME.*\[libautoseal-api\.so\.0\]' ||
+    { echo "FAIL: SONAME"; exit 1; }
+
 # Shared library.  -z relro so the layout check can compare with RELRO.
 cc -O2 -Wl,-z,relro,-z,now $cflags -o "$tmp/seal_config" "$src/examples/seal_config.c" $libs
 readelf -dW "$tmp/seal_config" | grep -q 'NEEDED.*\[libautoseal-api\.so\.0\]' ||
