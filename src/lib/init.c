@@ -15,6 +15,7 @@
 #include "startup.h"
 #include "state.h"
 #include "sys.h"
+#include "tracker.h"
 
 union as_policy_page as_page __attribute__((aligned(AS_PAGE_ALIGN)));
 
@@ -58,6 +59,7 @@ static void resolve_policy(void)
         }
     }
     as_policy_resolve(&as_page.f.policy, layers, nlayers);
+    as_tracker_snapshot(); /* what is loaded now is what loaded at startup */
     as_log_configure(&as_page.f.policy, privileged);
     for (int i = 0; i < npending; i++) {
         as_log(AS_LEVEL_WARN, "event=bad-option msg=\"%s\"", pending[i]);
@@ -164,11 +166,10 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     uint64_t t0 = as_now_us();
     struct as_walk_result res;
     memset(&res, 0, sizeof res);
-    struct as_walk_filter all = {0, ~0ul};
     /* Lock first: under data=seal our own .bss (which holds the page) gets
      * sealed by the walk, after which it could not be made read-only. */
     lock_policy_page(p->mode == AS_MODE_ENFORCE);
-    as_seal_objects(p, &all, &res); /* audit: logs what it would seal */
+    as_tracker_startup(p, &res); /* audit: logs what it would seal */
     if (p->execmem == AS_EXECMEM_KERNEL && p->mode == AS_MODE_ENFORCE) {
         enable_kernel_mdwe();
     }

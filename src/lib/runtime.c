@@ -12,6 +12,7 @@
 #include "rules.h"
 #include "state.h"
 #include "sys.h"
+#include "tracker.h"
 
 #define AUDIT_PER_SECOND 20
 
@@ -100,6 +101,7 @@ static long fail(int err)
 
 void *as_do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off, void *caller)
 {
+    as_safe_point(__builtin_frame_address(0), false);
     const struct as_policy *p = as_policy();
     struct as_verdict v = {AS_OK, 0, false};
     if (p->mode != AS_MODE_OFF) {
@@ -123,6 +125,7 @@ void *as_do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off,
 
 int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller)
 {
+    as_safe_point(__builtin_frame_address(0), false);
     const struct as_policy *p = as_policy();
     struct as_verdict v = {AS_OK, 0, false};
     const char *call = pkey == AS_NO_PKEY ? "mprotect" : "pkey_mprotect";
@@ -152,6 +155,7 @@ int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller)
 void *as_do_mremap(void *old, size_t oldlen, size_t newlen, int flags, void *newaddr)
 {
     as_init_policy();
+    as_safe_point(__builtin_frame_address(0), false);
     long r = as_syscall6(__NR_mremap, (long)old, (long)oldlen, (long)newlen, flags,
                          (long)newaddr, 0);
     if (r < 0 && r > -4096) {
@@ -162,6 +166,7 @@ void *as_do_mremap(void *old, size_t oldlen, size_t newlen, int flags, void *new
 
 void *as_do_shmat(int id, const void *addr, int flg, void *caller)
 {
+    as_safe_point(__builtin_frame_address(0), false);
     const struct as_policy *p = as_policy();
     if (p->mode != AS_MODE_OFF) {
         struct as_verdict v = as_rule_shmat(p, flg);
@@ -182,6 +187,7 @@ void *as_do_shmat(int id, const void *addr, int flg, void *caller)
 
 int as_do_madvise(void *addr, size_t len, int advice, void *caller)
 {
+    as_safe_point(__builtin_frame_address(0), false);
     const struct as_policy *p = as_policy();
     if (p->mode != AS_MODE_OFF) {
         size_t rl = (len + 4095) & ~(size_t)4095;
