@@ -15,6 +15,7 @@
 #include "startup.h"
 #include "state.h"
 #include "sys.h"
+#include "tracker.h"
 
 union as_policy_page as_page __attribute__((aligned(AS_PAGE_ALIGN)));
 
@@ -58,6 +59,7 @@ static void resolve_policy(void)
         }
     }
     as_policy_resolve(&as_page.f.policy, layers, nlayers);
+    as_tracker_snapshot(); /* what is loaded now is what loaded at startup */
     as_log_configure(&as_page.f.policy, privileged);
     for (int i = 0; i < npending; i++) {
         as_log(AS_LEVEL_WARN, "event=bad-option msg=\"%s\"", pending[i]);
@@ -111,6 +113,28 @@ static void lock_policy_page(bool seal)
     }
 }
 
+#ifndef PR_SET_MDWE
+#define PR_SET_MDWE 65
+#endif
+#ifndef PR_MDWE_REFUSE_EXEC_GAIN
+#define PR_MDWE_REFUSE_EXEC_GAIN (1UL << 0)
+#endif
+#ifndef PR_MDWE_NO_INHERIT
+#define PR_MDWE_NO_INHERIT (1UL << 1)
+#endif
+
+/* execmem=kernel: the kernel's own W^X (Linux 6.3+), so that raw system
+ * calls are covered too.  NO_INHERIT (6.6+) keeps it from children. */
+static void enable_kernel_mdwe(void)
+{
+    long r = as_syscall6(__NR_prctl, PR_SET_MDWE,
+                         (long)(PR_MDWE_REFUSE_EXEC_GAIN | PR_MDWE_NO_INHERIT), 0, 0, 0, 0);
+    if (r != 0) {
+        as_log(AS_LEVEL_WARN, "event=mdwe-unavailable error=%d msg=\"PR_SET_MDWE refused; execmem is enforced for libc calls only\"",
+               (int)-r);
+    }
+}
+
 static const char *errno_name(int e)
 {
     switch (e) {
@@ -142,12 +166,12 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     uint64_t t0 = as_now_us();
     struct as_walk_result res;
     memset(&res, 0, sizeof res);
-    struct as_walk_filter all = {0, ~0ul};
     /* Lock first: under data=seal our own .bss (which holds the page) gets
      * sealed by the walk, after which it could not be made read-only. */
     lock_policy_page(p->mode == AS_MODE_ENFORCE);
-    if (p->mode == AS_MODE_ENFORCE) {
-        as_seal_objects(p, &all, &res);
+    as_tracker_startup(p, &res); /* audit: logs what it would seal */
+    if (p->execmem == AS_EXECMEM_KERNEL && p->mode == AS_MODE_ENFORCE) {
+        enable_kernel_mdwe();
     }
     uint64_t t1 = as_now_us();
     if (res.st.unavailable) {

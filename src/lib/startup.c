@@ -10,19 +10,17 @@
 
 #include "log.h"
 #include "ranges.h"
+#include "registry.h"
 
 #ifndef PROT_GROWSDOWN
 #define PROT_GROWSDOWN 0x01000000
 #endif
 
 struct walk_ctx {
-    const struct as_policy *p;
+    struct as_seal_ctx sc;
     const struct as_walk_filter *f;
     struct as_walk_result *res;
     unsigned long index;
-    uintptr_t vdso;
-    uintptr_t ldso_base;
-    size_t page;
 };
 
 int as_ldso_stack_prot_pages(uintptr_t relro_start, uintptr_t relro_end,
@@ -85,16 +83,27 @@ static const char *object_name(const struct dl_phdr_info *info, unsigned long in
     return index == 0 ? program_invocation_name : "?";
 }
 
-static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
+bool as_is_vdso(const struct as_seal_ctx *c, const struct dl_phdr_info *info)
 {
-    struct walk_ctx *c = data;
-    unsigned long idx = c->index++;
-    (void)size;
-    if (idx < c->f->first || idx >= c->f->last) {
-        return 0;
+    return info->dlpi_phnum == 0 || (c->vdso && object_contains(info, c->vdso));
+}
+
+void as_seal_ctx_init(struct as_seal_ctx *c, const struct as_policy *p)
+{
+    c->p = p;
+    c->vdso = (uintptr_t)getauxval(AT_SYSINFO_EHDR);
+    c->ldso_base = (uintptr_t)getauxval(AT_BASE);
+    c->page = (size_t)getauxval(AT_PAGESZ);
+    if (c->page == 0) {
+        c->page = 4096;
     }
-    struct as_walk_result *res = c->res;
-    if (info->dlpi_phnum == 0 || (c->vdso && object_contains(info, c->vdso))) {
+    c->dry_run = p->mode == AS_MODE_AUDIT;
+}
+
+int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info, const char *name,
+                   struct as_walk_result *res)
+{
+    if (as_is_vdso(c, info)) {
         res->skipped++;
         return 0;
     }
@@ -121,14 +130,22 @@ static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
             }
         }
     }
-
     struct as_range ranges[AS_RANGES_MAX(64)];
     int n = as_object_ranges(info->dlpi_phdr, info->dlpi_phnum, info->dlpi_addr, &o, ranges,
                              sizeof ranges / sizeof ranges[0]);
     if (n < 0) {
         res->objects_partial++;
         as_log(AS_LEVEL_WARN, "event=skip object=%s reason=bad-program-headers error=%d",
-               object_name(info, idx), -n);
+               name, -n);
+        return 0;
+    }
+    if (c->dry_run) {
+        unsigned long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            bytes += (unsigned long)(ranges[i].end - ranges[i].start);
+        }
+        as_log(AS_LEVEL_WARN, "event=audit would=seal object=%s ranges=%d bytes=%lu",
+               name, n, bytes);
         return 0;
     }
     bool ok = true;
@@ -139,10 +156,19 @@ static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
         if (r == -ENOSYS || r == -EPERM) {
             return 1; /* not available: stop the walk */
         }
+        if (r == 0 && (ranges[i].kinds & AS_R_RELRO)) {
+            /* remember sealed RELRO for the madvise rule */
+            struct as_range rr;
+            if (as_relro_range(info->dlpi_phdr, info->dlpi_phnum, info->dlpi_addr, c->page, &rr)) {
+                uintptr_t s = rr.start > ranges[i].start ? rr.start : ranges[i].start;
+                uintptr_t e = rr.end < ranges[i].end ? rr.end : ranges[i].end;
+                (void)as_relro_add(s, e);
+            }
+        }
         if (r != 0) {
             ok = false;
             as_log(AS_LEVEL_WARN, "event=seal-failed object=%s start=%p end=%p error=%d",
-                   object_name(info, idx), (void *)ranges[i].start, (void *)ranges[i].end, -r);
+                   name, (void *)ranges[i].start, (void *)ranges[i].end, -r);
         }
     }
     if (ok) {
@@ -151,23 +177,28 @@ static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
         res->objects_partial++;
     }
     as_log(AS_LEVEL_DEBUG, "event=sealed object=%s ranges=%d bytes=%lu ldso=%d excluded=%zu",
-           object_name(info, idx), n, res->st.bytes - before, is_ldso ? 1 : 0, o.nexclude);
+           name, n, res->st.bytes - before, is_ldso ? 1 : 0, o.nexclude);
     return 0;
+}
+
+static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct walk_ctx *c = data;
+    unsigned long idx = c->index++;
+    (void)size;
+    if (idx < c->f->first || idx >= c->f->last) {
+        return 0;
+    }
+    if (c->f->select && !c->f->select(info, idx, c->f->ctx)) {
+        return 0;
+    }
+    return as_seal_object(&c->sc, info, object_name(info, idx), c->res);
 }
 
 void as_seal_objects(const struct as_policy *p, const struct as_walk_filter *f,
                      struct as_walk_result *res)
 {
-    struct walk_ctx c = {
-        .p = p,
-        .f = f,
-        .res = res,
-        .vdso = (uintptr_t)getauxval(AT_SYSINFO_EHDR),
-        .ldso_base = (uintptr_t)getauxval(AT_BASE),
-        .page = (size_t)getauxval(AT_PAGESZ),
-    };
-    if (c.page == 0) {
-        c.page = 4096;
-    }
+    struct walk_ctx c = {.f = f, .res = res};
+    as_seal_ctx_init(&c.sc, p);
     dl_iterate_phdr(walk_cb, &c);
 }

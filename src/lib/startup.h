@@ -2,12 +2,15 @@
 #ifndef AUTOSEAL_STARTUP_H
 #define AUTOSEAL_STARTUP_H
 
+#include <link.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "policy.h"
 #include "ranges.h"
 #include "seal.h"
+
+struct dl_phdr_info;
 
 struct as_walk_result {
     unsigned long objects;        /* objects considered */
@@ -17,12 +20,31 @@ struct as_walk_result {
     struct as_seal_stats st;
 };
 
-/* Which objects a walk handles, by their position in dl_iterate_phdr's
- * order: [first, last).  Use 0 and ~0ul for all. */
+/* Which objects a walk handles: by their position in dl_iterate_phdr's
+ * order, [first, last) (0 and ~0ul for all), and by an optional predicate. */
 struct as_walk_filter {
     unsigned long first;
     unsigned long last;
+    bool (*select)(const struct dl_phdr_info *info, unsigned long index, void *ctx);
+    void *ctx;
 };
+
+/* What sealing one object needs to know about the process. */
+struct as_seal_ctx {
+    const struct as_policy *p;
+    uintptr_t vdso;      /* AT_SYSINFO_EHDR */
+    uintptr_t ldso_base; /* AT_BASE */
+    size_t page;
+    bool dry_run;        /* mode=audit: log what would be sealed */
+};
+
+void as_seal_ctx_init(struct as_seal_ctx *c, const struct as_policy *p);
+bool as_is_vdso(const struct as_seal_ctx *c, const struct dl_phdr_info *info);
+
+/* Seal one object as policy says.  Returns 1 when mseal is not available
+ * (callers stop), 0 otherwise; counts go to res. */
+int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info, const char *name,
+                   struct as_walk_result *res);
 
 /* Seal the objects selected by filter according to policy p. */
 void as_seal_objects(const struct as_policy *p, const struct as_walk_filter *f,

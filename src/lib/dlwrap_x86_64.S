@@ -1,0 +1,50 @@
+/* dl* trampolines for x86-64.  Each saves the argument registers, asks
+ * as_dl_enter() (C) for the real function - which also runs a safe point
+ * and records where dlopen's return address lives - restores the registers
+ * and jumps to the real function.  The jump is a genuine tail call: glibc
+ * sees the program's return address, so RPATH/RUNPATH, $ORIGIN, the link
+ * map namespace and dlsym(RTLD_NEXT) resolve exactly as without autoseal. */
+
+#define TRAMPOLINE(name, which)                 \
+    .globl name;                                \
+    .type name, @function;                      \
+    .p2align 4;                                 \
+name:                                           \
+    .cfi_startproc;                             \
+    ENDBR                                       \
+    pushq %rdi; .cfi_adjust_cfa_offset 8;       \
+    pushq %rsi; .cfi_adjust_cfa_offset 8;       \
+    pushq %rdx; .cfi_adjust_cfa_offset 8;       \
+    pushq %rcx; .cfi_adjust_cfa_offset 8;       \
+    pushq %r8;  .cfi_adjust_cfa_offset 8;       \
+    pushq %r9;  .cfi_adjust_cfa_offset 8;       \
+    subq $8, %rsp; .cfi_adjust_cfa_offset 8;    \
+    movl $which, %edi;                          \
+    leaq 56(%rsp), %rsi;                        \
+    leaq 8(%rsp), %rdx;                         \
+    call as_dl_enter;                           \
+    addq $8, %rsp; .cfi_adjust_cfa_offset -8;   \
+    popq %r9;  .cfi_adjust_cfa_offset -8;       \
+    popq %r8;  .cfi_adjust_cfa_offset -8;       \
+    popq %rcx; .cfi_adjust_cfa_offset -8;       \
+    popq %rdx; .cfi_adjust_cfa_offset -8;       \
+    popq %rsi; .cfi_adjust_cfa_offset -8;       \
+    popq %rdi; .cfi_adjust_cfa_offset -8;       \
+    jmp *%rax;                                  \
+    .cfi_endproc;                               \
+    .size name, .-name
+
+#ifdef __CET__
+#define ENDBR endbr64;
+#else
+#define ENDBR
+#endif
+
+    .text
+    .hidden as_dl_enter
+TRAMPOLINE(dlopen, 0)
+TRAMPOLINE(dlmopen, 1)
+TRAMPOLINE(dlsym, 2)
+TRAMPOLINE(dlclose, 3)
+
+    .section .note.GNU-stack,"",@progbits

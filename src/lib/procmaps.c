@@ -1,0 +1,114 @@
+#include "procmaps.h"
+
+#include <fcntl.h>
+#include <string.h>
+
+#include "sys.h"
+
+static uintptr_t hex(const char **p, const char *end)
+{
+    uintptr_t v = 0;
+    while (*p < end) {
+        char c = **p;
+        unsigned d;
+        if (c >= '0' && c <= '9') {
+            d = (unsigned)(c - '0');
+        } else if (c >= 'a' && c <= 'f') {
+            d = (unsigned)(c - 'a' + 10);
+        } else {
+            break;
+        }
+        v = v * 16 + d;
+        (*p)++;
+    }
+    return v;
+}
+
+static void skip_field(const char **p, const char *end)
+{
+    while (*p < end && **p != ' ') {
+        (*p)++;
+    }
+    while (*p < end && **p == ' ') {
+        (*p)++;
+    }
+}
+
+void as_maps_fold_line(const char *line, size_t len, uintptr_t s, uintptr_t e,
+                       uintptr_t *cursor, struct as_region_info *ri)
+{
+    const char *p = line, *end = line + len;
+    uintptr_t ms = hex(&p, end);
+    if (p >= end || *p != '-') {
+        return;
+    }
+    p++;
+    uintptr_t me = hex(&p, end);
+    if (me <= s || ms >= e) {
+        return;
+    }
+    while (p < end && *p == ' ') {
+        p++;
+    }
+    bool x = (end - p) >= 3 && p[2] == 'x';
+    skip_field(&p, end); /* perms */
+    skip_field(&p, end); /* offset */
+    skip_field(&p, end); /* dev */
+    bool inode_zero = p < end && *p == '0' && (p + 1 == end || p[1] == ' ');
+    if (ms > *cursor) {
+        ri->all_exec = false; /* a hole */
+        ri->file_backed = false;
+    }
+    if (!x) {
+        ri->all_exec = false;
+    }
+    if (inode_zero) {
+        ri->file_backed = false;
+    }
+    if (me > *cursor) {
+        *cursor = me;
+    }
+}
+
+void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
+{
+    ri->known = false;
+    ri->all_exec = true;
+    ri->file_backed = true;
+    int fd = (int)as_syscall3(__NR_openat, AT_FDCWD, (long)"/proc/self/maps",
+                              O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return;
+    }
+    char buf[4096];
+    size_t have = 0;
+    uintptr_t cursor = s;
+    bool eof = false;
+    while (!eof) {
+        long r = as_syscall3(__NR_read, fd, (long)(buf + have), (long)(sizeof buf - have));
+        if (r < 0) {
+            as_syscall3(__NR_close, fd, 0, 0);
+            return;
+        }
+        eof = r == 0;
+        have += (size_t)r;
+        size_t start = 0;
+        for (size_t i = 0; i < have; i++) {
+            if (buf[i] == '\n') {
+                as_maps_fold_line(buf + start, i - start, s, e, &cursor, ri);
+                start = i + 1;
+            }
+        }
+        if (start == 0 && have == sizeof buf) {
+            start = have; /* absurdly long line: drop it */
+        }
+        memmove(buf, buf + start, have - start);
+        have -= start;
+    }
+    as_syscall3(__NR_close, fd, 0, 0);
+    if (cursor < e) {
+        ri->all_exec = false;
+        ri->file_backed = false;
+    }
+    ri->known = true;
+}

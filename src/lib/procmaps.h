@@ -1,0 +1,19 @@
+/* Allocation-free lookup of a range in /proc/self/maps (only used by rules
+ * that need the current protection: execmem=deny, exec=seal-file). */
+#ifndef AUTOSEAL_PROCMAPS_H
+#define AUTOSEAL_PROCMAPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules.h"
+
+/* Pure: fold one maps line into ri for the range [s, e); *cursor tracks
+ * coverage.  Exposed for unit tests. */
+void as_maps_fold_line(const char *line, size_t len, uintptr_t s, uintptr_t e,
+                       uintptr_t *cursor, struct as_region_info *ri);
+
+/* Fill ri for [s, e) from /proc/self/maps; ri->known false on failure. */
+void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri);
+
+#endif

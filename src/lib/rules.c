@@ -1,0 +1,125 @@
+#define _GNU_SOURCE
+#include "rules.h"
+
+#include <errno.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+
+#ifndef SHM_EXEC
+#define SHM_EXEC 0100000
+#endif
+#ifndef MADV_DONTNEED_LOCKED
+#define MADV_DONTNEED_LOCKED 24
+#endif
+
+static struct as_verdict deny(int reason, int err)
+{
+    struct as_verdict v = {reason, err, false};
+    return v;
+}
+
+static bool execmem_denied(const struct as_policy *p)
+{
+    return p->execmem == AS_EXECMEM_DENY || p->execmem == AS_EXECMEM_KERNEL;
+}
+
+struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, int fd)
+{
+    struct as_verdict v = {AS_OK, 0, false};
+    if (!(prot & PROT_EXEC)) {
+        return v;
+    }
+    if ((prot & PROT_WRITE) && p->wx == AS_WX_DENY) {
+        return deny(AS_DENY_WX, EACCES);
+    }
+    bool anon = (flags & MAP_ANONYMOUS) || fd < 0;
+    if (anon && execmem_denied(p)) {
+        return deny(AS_DENY_EXECMEM, EACCES);
+    }
+    if (!(prot & PROT_WRITE)) {
+        v.seal_after = p->exec == AS_EXEC_SEAL || (p->exec == AS_EXEC_SEAL_FILE && !anon);
+    }
+    return v;
+}
+
+bool as_rule_mprotect_needs_info(const struct as_policy *p, int prot)
+{
+    if (!(prot & PROT_EXEC)) {
+        return false;
+    }
+    return execmem_denied(p) || (p->exec == AS_EXEC_SEAL_FILE && !(prot & PROT_WRITE));
+}
+
+struct as_verdict as_rule_mprotect(const struct as_policy *p, int prot,
+                                   const struct as_region_info *ri)
+{
+    struct as_verdict v = {AS_OK, 0, false};
+    if (!(prot & PROT_EXEC)) {
+        return v;
+    }
+    if ((prot & PROT_WRITE) && p->wx == AS_WX_DENY) {
+        return deny(AS_DENY_WX, EACCES);
+    }
+    if (execmem_denied(p)) {
+        /* adding PROT_EXEC to memory that was not executable; unknown
+         * memory counts as not executable (fail safe) */
+        if (ri == NULL || !ri->known || !ri->all_exec) {
+            return deny(AS_DENY_EXECMEM, EACCES);
+        }
+    }
+    if (!(prot & PROT_WRITE)) {
+        v.seal_after = p->exec == AS_EXEC_SEAL ||
+                       (p->exec == AS_EXEC_SEAL_FILE && ri && ri->known && ri->file_backed);
+    }
+    return v;
+}
+
+struct as_verdict as_rule_shmat(const struct as_policy *p, int shmflg)
+{
+    struct as_verdict v = {AS_OK, 0, false};
+    if (!(shmflg & SHM_EXEC)) {
+        return v;
+    }
+    if (!(shmflg & SHM_RDONLY) && p->wx == AS_WX_DENY) {
+        return deny(AS_DENY_WX, EACCES);
+    }
+    if (execmem_denied(p)) {
+        return deny(AS_DENY_EXECMEM, EACCES);
+    }
+    return v; /* shared memory is never sealed: shmdt would leak */
+}
+
+struct as_verdict as_rule_madvise(const struct as_policy *p, int advice, bool relro_overlap)
+{
+    struct as_verdict v = {AS_OK, 0, false};
+    (void)p;
+    switch (advice) {
+    case MADV_DONTNEED:
+    case MADV_FREE:
+    case MADV_REMOVE:
+    case MADV_DONTNEED_LOCKED:
+        if (relro_overlap) {
+            return deny(AS_DENY_RELRO, EPERM);
+        }
+        break;
+    default:
+        break;
+    }
+    return v;
+}
+
+const char *as_reason_name(int reason)
+{
+    switch (reason) {
+    case AS_OK:
+        return "ok";
+    case AS_DENY_WX:
+        return "wx";
+    case AS_DENY_EXECMEM:
+        return "execmem";
+    case AS_DENY_RELRO:
+        return "relro-advice";
+    default:
+        return "?";
+    }
+}

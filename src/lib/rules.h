@@ -1,0 +1,47 @@
+/* Runtime rules for new memory: pure decisions, unit-testable.
+ *
+ * Each function takes the effective policy and what the call asks for and
+ * returns a verdict; the interposers (mmap.c, mprotect.c, ...) only carry
+ * out verdicts. */
+#ifndef AUTOSEAL_RULES_H
+#define AUTOSEAL_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+
+enum as_reason {
+    AS_OK = 0,
+    AS_DENY_WX,        /* writable and executable at once (wx=deny) */
+    AS_DENY_EXECMEM,   /* new executable memory (execmem=deny|kernel) */
+    AS_DENY_RELRO,     /* destructive madvise on sealed RELRO */
+};
+
+struct as_verdict {
+    int reason;      /* enum as_reason: AS_OK or why it is refused */
+    int err;         /* errno to fail with when refused (EACCES, EPERM) */
+    bool seal_after; /* seal the resulting mapping when the call succeeds */
+};
+
+/* What is known about the memory an mprotect/madvise applies to. */
+struct as_region_info {
+    bool known;      /* false when it could not be determined */
+    bool all_exec;   /* every page already executable */
+    bool file_backed;/* every page backed by a file (not anonymous) */
+};
+
+struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, int fd);
+struct as_verdict as_rule_mprotect(const struct as_policy *p, int prot,
+                                   const struct as_region_info *ri);
+struct as_verdict as_rule_shmat(const struct as_policy *p, int shmflg);
+/* relro_overlap: the range overlaps a RELRO range autoseal sealed. */
+struct as_verdict as_rule_madvise(const struct as_policy *p, int advice, bool relro_overlap);
+
+/* Does mprotect with this prot need the region info (a /proc lookup)? */
+bool as_rule_mprotect_needs_info(const struct as_policy *p, int prot);
+
+const char *as_reason_name(int reason);
+
+#endif

@@ -1,0 +1,205 @@
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "log.h"
+#include "procmaps.h"
+#include "registry.h"
+#include "rules.h"
+#include "state.h"
+#include "sys.h"
+#include "tracker.h"
+
+#define AUDIT_PER_SECOND 20
+
+static uint64_t window_start;
+static unsigned window_count;
+static unsigned suppressed;
+
+/* One line per refused (or, in audit mode, would-be refused) call; at
+ * most AUDIT_PER_SECOND a second so a hot loop cannot flood the log. */
+static void report(const char *call, bool audit, const char *what, const void *addr,
+                   size_t len, int prot, void *caller)
+{
+    int level = audit ? AS_LEVEL_WARN : AS_LEVEL_WARN;
+    if (!as_log_enabled(level)) {
+        return;
+    }
+    uint64_t now = as_now_us() / 1000000u;
+    uint64_t ws = __atomic_load_n(&window_start, __ATOMIC_RELAXED);
+    if (now != ws) {
+        __atomic_store_n(&window_start, now, __ATOMIC_RELAXED);
+        __atomic_store_n(&window_count, 0, __ATOMIC_RELAXED);
+        unsigned s = __atomic_exchange_n(&suppressed, 0, __ATOMIC_RELAXED);
+        if (s) {
+            as_log(level, "event=suppressed count=%u", s);
+        }
+    }
+    if (__atomic_add_fetch(&window_count, 1, __ATOMIC_RELAXED) > AUDIT_PER_SECOND) {
+        __atomic_add_fetch(&suppressed, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    Dl_info di = {0};
+    const char *from = "?";
+    int saved = errno;
+    if (caller && dladdr(caller, &di) && di.dli_fname) {
+        from = di.dli_fname;
+    }
+    errno = saved;
+    as_log(level, "event=%s call=%s %s addr=%p len=%zu prot=%c%c%c caller=%p object=%s",
+           audit ? "audit" : "deny", call, what, addr, len, (prot & PROT_READ) ? 'r' : '-',
+           (prot & PROT_WRITE) ? 'w' : '-', (prot & PROT_EXEC) ? 'x' : '-', caller, from);
+}
+
+static bool refuse(const char *call, const struct as_verdict *v, const void *addr, size_t len,
+                   int prot, void *caller)
+{
+    const struct as_policy *p = as_policy();
+    if (v->reason == AS_OK || p->mode == AS_MODE_OFF) {
+        return false;
+    }
+    char what[48];
+    const char *r = as_reason_name(v->reason);
+    size_t i = 0;
+    for (const char *s = p->mode == AS_MODE_AUDIT ? "would=refuse reason=" : "reason="; *s; s++) {
+        what[i++] = *s;
+    }
+    for (; *r && i < sizeof what - 1; r++) {
+        what[i++] = *r;
+    }
+    what[i] = '\0';
+    report(call, p->mode == AS_MODE_AUDIT, what, addr, len, prot, caller);
+    return p->mode == AS_MODE_ENFORCE;
+}
+
+static void seal_new(const char *call, uintptr_t addr, size_t len, int prot, void *caller)
+{
+    const struct as_policy *p = as_policy();
+    if (p->mode == AS_MODE_OFF) {
+        return;
+    }
+    if (p->mode == AS_MODE_AUDIT) {
+        report(call, true, "would=seal", (void *)addr, len, prot, caller);
+        return;
+    }
+    int r = as_sys_mseal(addr, len);
+    if (r != 0 && r != -ENOSYS && r != -EPERM) {
+        as_log(AS_LEVEL_WARN, "event=seal-failed call=%s addr=%p len=%zu error=%d", call,
+               (void *)addr, len, -r);
+    }
+}
+
+static long fail(int err)
+{
+    errno = err;
+    return -1;
+}
+
+void *as_do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off, void *caller)
+{
+    as_safe_point(__builtin_frame_address(0), false);
+    const struct as_policy *p = as_policy();
+    struct as_verdict v = {AS_OK, 0, false};
+    if (p->mode != AS_MODE_OFF) {
+        v = as_rule_mmap(p, prot, flags, fd);
+        if (refuse("mmap", &v, addr, len, prot, caller)) {
+            return (void *)fail(v.err);
+        }
+    }
+    if (off & 4095) { /* as glibc checks before the system call */
+        return (void *)fail(EINVAL);
+    }
+    long r = as_syscall6(__NR_mmap, (long)addr, (long)len, prot, flags, fd, (long)off);
+    if (r < 0 && r > -4096) {
+        return (void *)fail((int)-r);
+    }
+    if (v.seal_after) {
+        seal_new("mmap", (uintptr_t)r, len, prot, caller);
+    }
+    return (void *)r;
+}
+
+int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller)
+{
+    as_safe_point(__builtin_frame_address(0), false);
+    const struct as_policy *p = as_policy();
+    struct as_verdict v = {AS_OK, 0, false};
+    const char *call = pkey == AS_NO_PKEY ? "mprotect" : "pkey_mprotect";
+    if (p->mode != AS_MODE_OFF) {
+        struct as_region_info ri = {0};
+        if (as_rule_mprotect_needs_info(p, prot)) {
+            size_t rl = (len + 4095) & ~(size_t)4095;
+            as_region_query((uintptr_t)addr, (uintptr_t)addr + rl, &ri);
+        }
+        v = as_rule_mprotect(p, prot, &ri);
+        if (refuse(call, &v, addr, len, prot, caller)) {
+            return (int)fail(v.err);
+        }
+    }
+    /* glibc's pkey_mprotect(-1) is a plain mprotect */
+    long r = pkey < 0 ? as_syscall3(__NR_mprotect, (long)addr, (long)len, prot)
+                        : as_syscall6(__NR_pkey_mprotect, (long)addr, (long)len, prot, pkey, 0, 0);
+    if (r < 0) {
+        return (int)fail((int)-r);
+    }
+    if (v.seal_after) {
+        seal_new(call, (uintptr_t)addr, len, prot, caller);
+    }
+    return 0;
+}
+
+void *as_do_mremap(void *old, size_t oldlen, size_t newlen, int flags, void *newaddr)
+{
+    as_init_policy();
+    as_safe_point(__builtin_frame_address(0), false);
+    long r = as_syscall6(__NR_mremap, (long)old, (long)oldlen, (long)newlen, flags,
+                         (long)newaddr, 0);
+    if (r < 0 && r > -4096) {
+        return (void *)fail((int)-r);
+    }
+    return (void *)r;
+}
+
+void *as_do_shmat(int id, const void *addr, int flg, void *caller)
+{
+    as_safe_point(__builtin_frame_address(0), false);
+    const struct as_policy *p = as_policy();
+    if (p->mode != AS_MODE_OFF) {
+        struct as_verdict v = as_rule_shmat(p, flg);
+        if (refuse("shmat", &v, addr, 0, PROT_READ | PROT_EXEC, caller)) {
+            return (void *)fail(v.err);
+        }
+    }
+#ifdef __NR_shmat
+    long r = as_syscall3(__NR_shmat, id, (long)addr, flg);
+#else
+    long r = -ENOSYS;
+#endif
+    if (r < 0 && r > -4096) {
+        return (void *)fail((int)-r);
+    }
+    return (void *)r;
+}
+
+int as_do_madvise(void *addr, size_t len, int advice, void *caller)
+{
+    as_safe_point(__builtin_frame_address(0), false);
+    const struct as_policy *p = as_policy();
+    if (p->mode != AS_MODE_OFF) {
+        size_t rl = (len + 4095) & ~(size_t)4095;
+        bool overlap = as_relro_overlaps((uintptr_t)addr, (uintptr_t)addr + rl);
+        struct as_verdict v = as_rule_madvise(p, advice, overlap);
+        if (refuse("madvise", &v, addr, len, 0, caller)) {
+            return (int)fail(v.err);
+        }
+    }
+    long r = as_syscall3(__NR_madvise, (long)addr, (long)len, advice);
+    if (r < 0) {
+        return (int)fail((int)-r);
+    }
+    return 0;
+}

@@ -1,0 +1,517 @@
+/* Sealing objects that are loaded after startup.
+ *
+ * Rules (see docs/design.md):
+ *  - dlopen's lookup is never wrapped: the dl* entry points are assembly
+ *    trampolines that tail-call the real function, so glibc sees the
+ *    program as the caller (RPATH/RUNPATH, $ORIGIN, namespace, RTLD_NEXT).
+ *  - New objects are noticed through dl_iterate_phdr's dlpi_adds counter at
+ *    safe points: entry of dlopen, dlmopen, dlsym, dlclose (always) and of
+ *    the memory interposers (at most every few milliseconds).
+ *  - A safe point reached while a dlopen of this thread is still running
+ *    (a constructor of an object being loaded calls dlsym, say) is not safe:
+ *    the trampolines record the stack slot of dlopen's return address; while
+ *    it still holds that address and we are deeper on the stack, the dlopen
+ *    has not returned, and we wait for a later safe point.
+ *  - An object is made non-unloadable with dlopen(RTLD_NOLOAD|RTLD_NODELETE)
+ *    (only for objects whose loading completed, so no constructor runs),
+ *    and sealed afterwards. */
+#define _GNU_SOURCE
+#include "tracker.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <string.h>
+
+#include "log.h"
+#include "state.h"
+#include "sys.h"
+
+/* ---- table of objects already handled, keyed by load address ---- */
+
+#define TABLE_SIZE 8192 /* power of two; far more than objects in a process */
+enum { SLOT_EMPTY = 0, SLOT_STARTUP, SLOT_DONE, SLOT_TOMB };
+
+struct slot {
+    uintptr_t key;
+    int state;
+    int seen;
+};
+
+static struct slot table[TABLE_SIZE];
+static unsigned long last_adds, last_subs;
+static bool startup_done;
+static int busy; /* one thread processes at a time; others skip */
+
+static uintptr_t key_of(const struct dl_phdr_info *info)
+{
+    return (uintptr_t)info->dlpi_phdr ^ (info->dlpi_addr << 1);
+}
+
+static struct slot *lookup(uintptr_t key, bool insert)
+{
+    size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & (TABLE_SIZE - 1);
+    struct slot *tomb = NULL;
+    for (size_t i = 0; i < TABLE_SIZE; i++) {
+        struct slot *s = &table[(h + i) & (TABLE_SIZE - 1)];
+        if (s->state == SLOT_EMPTY) {
+            if (!insert) {
+                return NULL;
+            }
+            s = tomb ? tomb : s;
+            s->key = key;
+            return s;
+        }
+        if (s->state == SLOT_TOMB) {
+            tomb = tomb ? tomb : s;
+            continue;
+        }
+        if (s->key == key) {
+            return s;
+        }
+    }
+    if (insert && tomb) {
+        tomb->key = key;
+        return tomb;
+    }
+    return NULL;
+}
+
+/* ---- the real dl* functions ---- */
+
+static void *real_fn[AS_DL_COUNT];
+static const char *const fn_names[AS_DL_COUNT] = {"dlopen", "dlmopen", "dlsym", "dlclose"};
+
+static void *fallback_dlopen(const char *f, int m)
+{
+    (void)f;
+    (void)m;
+    return NULL;
+}
+
+static void *resolve(int which)
+{
+    void *f = __atomic_load_n(&real_fn[which], __ATOMIC_ACQUIRE);
+    if (f != NULL) {
+        return f;
+    }
+    /* dlvsym is not interposed: RTLD_NEXT from here finds libc's (or the
+     * next preloaded wrapper's) definition. */
+    static const char *const versions[] = {"GLIBC_2.34", "GLIBC_2.2.5", "GLIBC_2.17", NULL};
+    for (int i = 0; versions[i] && f == NULL; i++) {
+        f = dlvsym(RTLD_NEXT, fn_names[which], versions[i]);
+    }
+    if (f == NULL) {
+        as_log(AS_LEVEL_ERROR, "event=resolve-failed fn=%s", fn_names[which]);
+        void *(*fb)(const char *, int) = fallback_dlopen;
+        memcpy(&f, &fb, sizeof f);
+    }
+    __atomic_store_n(&real_fn[which], f, __ATOMIC_RELEASE);
+    return f;
+}
+
+/* ---- which dlopen calls of this thread are still running ---- */
+
+#define MAX_RECS 16
+struct dl_rec {
+    void **slot;
+    void *ra;
+};
+static __thread struct dl_rec recs[MAX_RECS] __attribute__((tls_model("initial-exec")));
+static __thread int nrecs __attribute__((tls_model("initial-exec")));
+static __thread int overflow __attribute__((tls_model("initial-exec")));
+static __thread int in_tracker __attribute__((tls_model("initial-exec")));
+
+/* True if a dlopen of this thread has not returned yet. */
+static bool nested(void *sp)
+{
+    while (nrecs > 0) {
+        struct dl_rec *r = &recs[nrecs - 1];
+        if ((uintptr_t)sp < (uintptr_t)r->slot && *(void *volatile *)r->slot == r->ra) {
+            return true;
+        }
+        nrecs--;
+    }
+    if (overflow) {
+        overflow = 0; /* every recorded call returned: the lost ones too */
+    }
+    return false;
+}
+
+/* ---- snapshot and processing ---- */
+
+static int counters_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+    unsigned long *c = data;
+    (void)size;
+    c[0] = info->dlpi_adds;
+    c[1] = info->dlpi_subs;
+    return 1;
+}
+
+static int snapshot_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    (void)data;
+    struct slot *s = lookup(key_of(info), true);
+    if (s != NULL) {
+        s->state = SLOT_STARTUP;
+    }
+    last_adds = info->dlpi_adds;
+    last_subs = info->dlpi_subs;
+    return 0;
+}
+
+void as_tracker_snapshot(void)
+{
+    dl_iterate_phdr(snapshot_cb, NULL);
+}
+
+static bool select_startup(const struct dl_phdr_info *info, unsigned long idx, void *ctx)
+{
+    (void)idx;
+    (void)ctx;
+    struct slot *s = lookup(key_of(info), false);
+    if (s == NULL || s->state != SLOT_STARTUP) {
+        return false;
+    }
+    s->state = SLOT_DONE;
+    return true;
+}
+
+#define BATCH 32
+struct pending {
+    uintptr_t key;
+    uintptr_t addr;
+    uintptr_t probe; /* an address inside the object */
+    bool nodelete;   /* DF_1_NODELETE in its dynamic section */
+    char name[256];
+};
+
+struct collect_ctx {
+    struct pending *p;
+    int n;
+    bool more;
+    struct as_seal_ctx sc;
+};
+
+static bool has_df1_nodelete(const struct dl_phdr_info *info)
+{
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        if (info->dlpi_phdr[i].p_type != PT_DYNAMIC) {
+            continue;
+        }
+        const ElfW(Dyn) *d = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+        for (; d->d_tag != DT_NULL; d++) {
+            if (d->d_tag == DT_FLAGS_1 && (d->d_un.d_val & DF_1_NODELETE)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static int collect_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct collect_ctx *c = data;
+    (void)size;
+    struct slot *s = lookup(key_of(info), false);
+    if (s != NULL) {
+        s->seen = 1;
+        return 0;
+    }
+    if (as_is_vdso(&c->sc, info)) {
+        struct slot *n = lookup(key_of(info), true);
+        if (n) {
+            n->state = SLOT_DONE;
+            n->seen = 1;
+        }
+        return 0;
+    }
+    if (c->n == BATCH) {
+        c->more = true;
+        return 0;
+    }
+    struct pending *p = &c->p[c->n++];
+    memset(p, 0, sizeof *p);
+    p->key = key_of(info);
+    p->addr = info->dlpi_addr;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        if (info->dlpi_phdr[i].p_type == PT_LOAD) {
+            p->probe = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+            break;
+        }
+    }
+    p->nodelete = has_df1_nodelete(info);
+    size_t l = info->dlpi_name ? strlen(info->dlpi_name) : 0;
+    if (l >= sizeof p->name) {
+        l = 0; /* cannot name it: it will not be promoted */
+    }
+    memcpy(p->name, info->dlpi_name ? info->dlpi_name : "", l);
+    p->name[l] = '\0';
+    return 0;
+}
+
+struct seal_sel {
+    const uintptr_t *keys;
+    int n;
+    struct as_walk_result *res;
+    struct as_seal_ctx sc;
+    const struct pending *pend;
+};
+
+static int seal_selected_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct seal_sel *s = data;
+    (void)size;
+    uintptr_t k = key_of(info);
+    for (int i = 0; i < s->n; i++) {
+        if (s->keys[i] == k) {
+            return as_seal_object(&s->sc, info, s->pend[i].name, s->res);
+        }
+    }
+    return 0;
+}
+
+/* Make the object non-unloadable.  Returns true if it now is. */
+static bool promote(const struct pending *p)
+{
+    if (p->name[0] == '\0') {
+        return false;
+    }
+    Dl_info di;
+    struct link_map *lm = NULL;
+    Lmid_t lmid = LM_ID_BASE;
+    if (dladdr1((void *)p->probe, &di, (void **)&lm, RTLD_DL_LINKMAP) && lm != NULL) {
+        /* glibc's handles are link maps */
+        if (dlinfo(lm, RTLD_DI_LMID, &lmid) != 0) {
+            lmid = LM_ID_BASE;
+        }
+    }
+    int mode = RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE;
+    void *h;
+    if (lmid == LM_ID_BASE) {
+        void *(*fn)(const char *, int);
+        void *r = resolve(AS_DL_DLOPEN);
+        memcpy(&fn, &r, sizeof fn);
+        h = fn(p->name, mode);
+    } else {
+        void *(*fn)(Lmid_t, const char *, int);
+        void *r = resolve(AS_DL_DLMOPEN);
+        memcpy(&fn, &r, sizeof fn);
+        h = fn(lmid, p->name, mode);
+    }
+    if (h == NULL) {
+        return false;
+    }
+    struct link_map *got = NULL;
+    bool same = dlinfo(h, RTLD_DI_LINKMAP, &got) == 0 && got != NULL && got->l_addr == p->addr;
+    int (*closefn)(void *);
+    void *cr = resolve(AS_DL_DLCLOSE);
+    memcpy(&closefn, &cr, sizeof closefn);
+    closefn(h); /* drop our reference; RTLD_NODELETE stays */
+    return same;
+}
+
+/* keep mode: names given to dlopen with RTLD_NODELETE by the program */
+#define KEEP_MAX 64
+static char keep_names[KEEP_MAX][128];
+static int keep_next;
+
+static bool keep_listed(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (int i = 0; i < KEEP_MAX; i++) {
+        const char *k = keep_names[i];
+        if (k[0] == '\0') {
+            continue;
+        }
+        const char *kb = strrchr(k, '/');
+        kb = kb ? kb + 1 : k;
+        if (strcmp(kb, base) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int purge_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    (void)data;
+    struct slot *s = lookup(key_of(info), false);
+    if (s) {
+        s->seen = 1;
+    }
+    return 0;
+}
+
+static void purge_unloaded(void)
+{
+    for (size_t i = 0; i < TABLE_SIZE; i++) {
+        table[i].seen = 0;
+    }
+    dl_iterate_phdr(purge_cb, NULL);
+    for (size_t i = 0; i < TABLE_SIZE; i++) {
+        if ((table[i].state == SLOT_DONE || table[i].state == SLOT_STARTUP) && !table[i].seen) {
+            table[i].state = SLOT_TOMB;
+        }
+    }
+}
+
+static void process_new(const struct as_policy *pol, struct as_walk_result *res)
+{
+    struct pending pend[BATCH];
+    for (int round = 0; round < 64; round++) {
+        struct collect_ctx c = {.p = pend};
+        as_seal_ctx_init(&c.sc, pol);
+        dl_iterate_phdr(collect_cb, &c);
+        if (c.n == 0) {
+            return;
+        }
+        uintptr_t keys[BATCH];
+        int nk = 0;
+        struct pending sealp[BATCH];
+        for (int i = 0; i < c.n; i++) {
+            bool seal = false;
+            if (pol->dlopen == AS_DLOPEN_PROMOTE) {
+                seal = promote(&pend[i]);
+            } else if (pol->dlopen == AS_DLOPEN_KEEP) {
+                seal = pend[i].nodelete || keep_listed(pend[i].name);
+            }
+            struct slot *s = lookup(pend[i].key, true);
+            if (s) {
+                s->state = SLOT_DONE;
+            }
+            if (seal) {
+                sealp[nk] = pend[i];
+                keys[nk++] = pend[i].key;
+            } else if (pol->dlopen != AS_DLOPEN_OFF) {
+                as_log(AS_LEVEL_DEBUG, "event=not-sealed object=%s reason=%s", pend[i].name,
+                       pol->dlopen == AS_DLOPEN_KEEP ? "unloadable" : "promotion-failed");
+            }
+        }
+        if (nk > 0) {
+            struct seal_sel s = {.keys = keys, .n = nk, .res = res, .pend = sealp};
+            as_seal_ctx_init(&s.sc, pol);
+            dl_iterate_phdr(seal_selected_cb, &s);
+        }
+        if (!c.more) {
+            return;
+        }
+    }
+}
+
+static void run_safe_point(const struct as_policy *pol)
+{
+    unsigned long cnt[2] = {0, 0};
+    dl_iterate_phdr(counters_cb, cnt);
+    if (cnt[0] == last_adds && cnt[1] == last_subs) {
+        return;
+    }
+    if (cnt[1] != last_subs) {
+        purge_unloaded();
+    }
+    struct as_walk_result res;
+    memset(&res, 0, sizeof res);
+    process_new(pol, &res);
+    last_adds = cnt[0];
+    last_subs = cnt[1];
+    if (res.objects) {
+        as_log(AS_LEVEL_INFO, "event=dlopen-sealed objects=%lu sealed=%lu bytes=%lu calls=%lu",
+               res.objects, res.objects_sealed, res.st.bytes, res.st.calls);
+    }
+}
+
+static uint64_t last_check_us;
+#define CHECK_INTERVAL_US 5000
+
+void as_safe_point(void *sp, bool force)
+{
+#if !defined(__x86_64__)
+    /* without the trampolines nested dlopen calls cannot be told apart:
+     * objects loaded later are left unsealed on this architecture */
+    (void)sp;
+    (void)force;
+    return;
+#endif
+    if (!__atomic_load_n(&startup_done, __ATOMIC_ACQUIRE) || in_tracker) {
+        return;
+    }
+    const struct as_policy *pol = &as_page.f.policy;
+    if (pol->mode != AS_MODE_ENFORCE || pol->dlopen == AS_DLOPEN_OFF) {
+        return;
+    }
+    if (!force) {
+        uint64_t now = as_now_us();
+        if (now - __atomic_load_n(&last_check_us, __ATOMIC_RELAXED) < CHECK_INTERVAL_US) {
+            return;
+        }
+        __atomic_store_n(&last_check_us, now, __ATOMIC_RELAXED);
+    }
+    if (nested(sp) || overflow) {
+        return; /* a dlopen of this thread is still running */
+    }
+    if (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE)) {
+        return; /* another thread is at it */
+    }
+    int saved = errno;
+    in_tracker = 1;
+    run_safe_point(pol);
+    in_tracker = 0;
+    __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+    errno = saved;
+}
+
+void as_tracker_startup(const struct as_policy *p, struct as_walk_result *res)
+{
+    struct as_walk_filter f = {0, ~0ul, select_startup, NULL};
+    as_seal_objects(p, &f, res);
+    __atomic_store_n(&startup_done, true, __ATOMIC_RELEASE);
+    if (p->mode == AS_MODE_ENFORCE && p->dlopen != AS_DLOPEN_OFF && !res->st.unavailable) {
+        /* objects dlopen'ed by constructors that ran before ours */
+        in_tracker = 1;
+        unsigned long cnt[2] = {0, 0};
+        dl_iterate_phdr(counters_cb, cnt);
+        process_new(p, res);
+        last_adds = cnt[0];
+        last_subs = cnt[1];
+        in_tracker = 0;
+    }
+}
+
+void *as_dl_enter(long which, void **ra_slot, long *regs)
+{
+    int saved = errno;
+    as_init_policy();
+    if (which < 0 || which >= AS_DL_COUNT) {
+        which = AS_DL_DLSYM;
+    }
+    void *fn = resolve((int)which);
+    if (!in_tracker) {
+        as_safe_point((void *)ra_slot, true);
+        if (which == AS_DL_DLOPEN || which == AS_DL_DLMOPEN) {
+            const struct as_policy *p = &as_page.f.policy;
+            /* regs: r9 r8 rcx rdx rsi rdi */
+            const char *file = (const char *)(which == AS_DL_DLOPEN ? regs[5] : regs[4]);
+            long mode = which == AS_DL_DLOPEN ? regs[4] : regs[3];
+            if (p->dlopen == AS_DLOPEN_KEEP && (mode & RTLD_NODELETE) && file != NULL) {
+                size_t l = strlen(file);
+                if (l < sizeof keep_names[0]) {
+                    int i = __atomic_fetch_add(&keep_next, 1, __ATOMIC_RELAXED) % KEEP_MAX;
+                    memcpy(keep_names[i], file, l + 1);
+                }
+            }
+            if (nrecs < MAX_RECS) {
+                recs[nrecs].slot = ra_slot;
+                recs[nrecs].ra = *ra_slot;
+                nrecs++;
+            } else {
+                overflow = 1;
+            }
+        }
+    }
+    errno = saved;
+    return fn;
+}

@@ -1,0 +1,162 @@
+/* Unit tests of the runtime rules and the /proc/self/maps folding. */
+#define _GNU_SOURCE
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+
+#include "procmaps.h"
+#include "rules.h"
+
+static struct as_policy pol(const char *opts)
+{
+    struct as_settings s;
+    memset(&s, 0, sizeof s);
+    as_options_parse(&s, opts, NULL, NULL);
+    struct as_policy p;
+    as_policy_resolve(&p, &s, 1);
+    return p;
+}
+
+START_TEST(default_allows_everything)
+{
+    struct as_policy p = pol("");
+    int prots[] = {PROT_READ, PROT_READ | PROT_WRITE | PROT_EXEC, PROT_READ | PROT_EXEC};
+    for (size_t i = 0; i < 3; i++) {
+        struct as_verdict v = as_rule_mmap(&p, prots[i], MAP_PRIVATE | MAP_ANONYMOUS, -1);
+        ck_assert_int_eq(v.reason, AS_OK);
+        ck_assert(!v.seal_after);
+        v = as_rule_mprotect(&p, prots[i], NULL);
+        ck_assert_int_eq(v.reason, AS_OK);
+    }
+    ck_assert_int_eq(as_rule_shmat(&p, SHM_EXEC).reason, AS_OK);
+    ck_assert(!as_rule_mprotect_needs_info(&p, PROT_READ | PROT_EXEC));
+}
+END_TEST
+
+START_TEST(strict_refuses_wx_and_execmem)
+{
+    struct as_policy p = pol("profile=strict");
+    struct as_verdict v = as_rule_mmap(&p, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    ck_assert_int_eq(v.reason, AS_DENY_WX);
+    ck_assert_int_eq(v.err, EACCES);
+    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    ck_assert_int_eq(v.reason, AS_DENY_EXECMEM);
+    /* file-backed code is fine, and gets sealed (exec=seal) */
+    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE, 3);
+    ck_assert_int_eq(v.reason, AS_OK);
+    ck_assert(v.seal_after);
+    /* mprotect adding exec to non-exec or unknown memory */
+    struct as_region_info notexec = {true, false, false}, exec = {true, true, true};
+    ck_assert_int_eq(as_rule_mprotect(&p, PROT_READ | PROT_EXEC, &notexec).reason, AS_DENY_EXECMEM);
+    ck_assert_int_eq(as_rule_mprotect(&p, PROT_READ | PROT_EXEC, NULL).reason, AS_DENY_EXECMEM);
+    v = as_rule_mprotect(&p, PROT_READ | PROT_EXEC, &exec);
+    ck_assert_int_eq(v.reason, AS_OK);
+    ck_assert(v.seal_after);
+    ck_assert_int_eq(as_rule_mprotect(&p, PROT_READ | PROT_WRITE | PROT_EXEC, &exec).reason, AS_DENY_WX);
+    ck_assert_int_eq(as_rule_shmat(&p, SHM_EXEC).reason, AS_DENY_WX);
+    ck_assert_int_eq(as_rule_shmat(&p, SHM_EXEC | SHM_RDONLY).reason, AS_DENY_EXECMEM);
+    ck_assert_int_eq(as_rule_shmat(&p, SHM_RDONLY).reason, AS_OK);
+    /* non-exec requests never need a /proc lookup */
+    ck_assert(!as_rule_mprotect_needs_info(&p, PROT_READ | PROT_WRITE));
+    ck_assert(as_rule_mprotect_needs_info(&p, PROT_READ | PROT_EXEC));
+}
+END_TEST
+
+START_TEST(jit_profile_seals_file_code_only)
+{
+    struct as_policy p = pol("profile=jit");
+    struct as_verdict v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    ck_assert_int_eq(v.reason, AS_OK);
+    ck_assert(!v.seal_after);
+    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE, 5);
+    ck_assert(v.seal_after);
+    v = as_rule_mmap(&p, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE, 5);
+    ck_assert_int_eq(v.reason, AS_OK);
+    ck_assert(!v.seal_after); /* still writable */
+    struct as_region_info anon = {true, true, false}, file = {true, true, true};
+    ck_assert(!as_rule_mprotect(&p, PROT_READ | PROT_EXEC, &anon).seal_after);
+    ck_assert(as_rule_mprotect(&p, PROT_READ | PROT_EXEC, &file).seal_after);
+}
+END_TEST
+
+START_TEST(madvise_on_relro)
+{
+    struct as_policy p = pol("");
+    ck_assert_int_eq(as_rule_madvise(&p, MADV_DONTNEED, true).err, EPERM);
+    ck_assert_int_eq(as_rule_madvise(&p, MADV_FREE, true).reason, AS_DENY_RELRO);
+    ck_assert_int_eq(as_rule_madvise(&p, MADV_REMOVE, true).reason, AS_DENY_RELRO);
+    ck_assert_int_eq(as_rule_madvise(&p, MADV_DONTNEED, false).reason, AS_OK);
+    ck_assert_int_eq(as_rule_madvise(&p, MADV_WILLNEED, true).reason, AS_OK);
+}
+END_TEST
+
+static void fold(const char *const *lines, uintptr_t s, uintptr_t e, struct as_region_info *ri)
+{
+    ri->known = true;
+    ri->all_exec = true;
+    ri->file_backed = true;
+    uintptr_t cur = s;
+    for (; *lines; lines++) {
+        as_maps_fold_line(*lines, strlen(*lines), s, e, &cur, ri);
+    }
+    if (cur < e) {
+        ri->all_exec = ri->file_backed = false;
+    }
+}
+
+START_TEST(maps_folding)
+{
+    const char *maps[] = {
+        "1000-3000 r-xp 00000000 08:01 1234 /usr/lib/libx.so",
+        "3000-4000 r--p 00002000 08:01 1234 /usr/lib/libx.so",
+        "5000-6000 r-xp 00000000 00:00 0 ",
+        "6000-7000 r-xp 00000000 00:00 0",
+        NULL};
+    struct as_region_info ri;
+    fold(maps, 0x1000, 0x3000, &ri);
+    ck_assert(ri.all_exec && ri.file_backed);
+    fold(maps, 0x2000, 0x4000, &ri);
+    ck_assert(!ri.all_exec && ri.file_backed);
+    fold(maps, 0x5000, 0x7000, &ri);
+    ck_assert(ri.all_exec && !ri.file_backed);
+    fold(maps, 0x3000, 0x6000, &ri); /* hole at 0x4000 */
+    ck_assert(!ri.all_exec && !ri.file_backed);
+    fold(maps, 0x8000, 0x9000, &ri); /* unmapped */
+    ck_assert(!ri.all_exec);
+    const char *junk[] = {"garbage", "", "zzzz-1 r-xp", NULL};
+    fold(junk, 0x1000, 0x2000, &ri);
+    ck_assert(!ri.all_exec);
+}
+END_TEST
+
+START_TEST(maps_query_real)
+{
+    struct as_region_info ri;
+    void *p = mmap(NULL, 8192, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(p, MAP_FAILED);
+    as_region_query((uintptr_t)p, (uintptr_t)p + 8192, &ri);
+    ck_assert(ri.known && ri.all_exec && !ri.file_backed);
+    ck_assert_int_eq(mprotect((char *)p + 4096, 4096, PROT_READ), 0);
+    as_region_query((uintptr_t)p, (uintptr_t)p + 8192, &ri);
+    ck_assert(ri.known && !ri.all_exec);
+    munmap(p, 8192);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("rules");
+    TCase *t = tcase_create("core");
+    tcase_add_test(t, default_allows_everything);
+    tcase_add_test(t, strict_refuses_wx_and_execmem);
+    tcase_add_test(t, jit_profile_seals_file_code_only);
+    tcase_add_test(t, madvise_on_relro);
+    tcase_add_test(t, maps_folding);
+    tcase_add_test(t, maps_query_real);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+#include "check_main.h"
