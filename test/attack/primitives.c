@@ -617,12 +617,13 @@ struct primitive {
 #define FAULT O_FAULT
 
 static const struct primitive primitives[] = {
-    /* sealed images: refused in every enforcing profile */
-    {"text-mprotect-rwx", p_text_rwx, {OK, PERM, PERM, PERM}},
+    /* sealed images: refused in every enforcing profile.  The seal answers
+     * EPERM; in strict, wx=deny answers the W+X requests first (EACCES). */
+    {"text-mprotect-rwx", p_text_rwx, {OK, PERM, ACCES, PERM}},
     {"text-mprotect-rw", p_text_rw, {OK, PERM, PERM, PERM}},
     {"rodata-mprotect-rw", p_rodata_rw, {OK, PERM, PERM, PERM}},
     {"relro-got-mprotect-rw", p_relro_rw, {OK, PERM, PERM, PERM}},
-    {"text-mmap-fixed", p_text_mmap_fixed, {OK, PERM, PERM, PERM}},
+    {"text-mmap-fixed", p_text_mmap_fixed, {OK, PERM, ACCES, PERM}},
     {"text-munmap", p_text_munmap, {OK, PERM, PERM, PERM}},
     {"text-mremap-move", p_text_mremap_move, {OK, PERM, PERM, PERM}},
     {"text-mremap-shrink", p_text_mremap_shrink, {OK, PERM, PERM, PERM}},
@@ -641,10 +642,10 @@ static const struct primitive primitives[] = {
     {"bss-mprotect-ro", p_bss_ro, {OK, OK, PERM, OK}},
     {"data-munmap", p_data_munmap, {OK, OK, PERM, OK}},
     {"bss-munmap", p_bss_munmap, {OK, OK, PERM, OK}},
-    /* libautoseal's own policy page: read-only and sealed in every mode,
-     * mode=off included (the constructor locks it before anything else) */
-    {"policy-page-mprotect-rw", p_policy_rw, {PERM, PERM, PERM, PERM}},
-    {"policy-page-munmap", p_policy_munmap, {PERM, PERM, PERM, PERM}},
+    /* libautoseal's own policy page: read-only in every mode, sealed
+     * unless mode=off (which seals nothing at all) */
+    {"policy-page-mprotect-rw", p_policy_rw, {OK, PERM, PERM, PERM}},
+    {"policy-page-munmap", p_policy_munmap, {OK, PERM, PERM, PERM}},
     {"policy-page-write", p_policy_write, {FAULT, FAULT, FAULT, FAULT}},
 };
 
