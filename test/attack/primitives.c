@@ -544,6 +544,67 @@ static void p_wx_mprotect(struct report *r)
     mprotect_attack(r, (uintptr_t)m, PROT_READ | PROT_WRITE | PROT_EXEC);
 }
 
+/* Writes through /proc/self/mem ignore page protections (FOLL_FORCE),
+ * sealed or not: documented hole. */
+static void p_text_proc_mem(struct report *r)
+{
+    struct snap s;
+    if (!take_snap(&s, text_page)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        r->err = errno;
+    } else {
+        unsigned char v = 0x90;
+        ssize_t w = pwrite(fd, &v, 1, (off_t)(text_page + PAGE - 1));
+        r->err = w == 1 ? 0 : (w < 0 ? errno : EIO);
+        close(fd);
+    }
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+/* The same through raw system calls: libautoseal's interposers never see
+ * them, so the wx/execmem rules do not apply (documented hole; only the
+ * kernel's seals and execmem=kernel's MDWE act on raw calls). */
+static void p_heap_exec_raw(struct report *r)
+{
+    unsigned char *h = malloc(3 * PAGE);
+    if (h == NULL) {
+        r->effect = E_SETUP;
+        return;
+    }
+    memset(h, 0xc3, 3 * PAGE);
+    uintptr_t pg = ((uintptr_t)h + PAGE - 1) & ~(PAGE - 1);
+    struct snap s;
+    if (!take_snap(&s, pg)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    r->err = call_err((int)syscall(SYS_mprotect, pg, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC));
+    if (r->err == 0) {
+        safe_write((volatile unsigned char *)(pg + PAGE - 1), 0x99);
+    }
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+static void p_wx_mmap_raw(struct report *r)
+{
+    long m = syscall(SYS_mmap, 0l, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1l, 0l);
+    r->err = m == -1 ? errno : 0;
+    if (m == -1) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "no mapping created");
+        return;
+    }
+    char p[5];
+    perms_of((uintptr_t)m, p);
+    r->effect = strncmp(p, "rwx", 3) == 0 ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "new mapping %#lx %s", (unsigned long)m, p);
+}
+
 static void p_data_ro(struct report *r)
 {
     mprotect_attack(r, data_page, PROT_READ);
@@ -637,11 +698,16 @@ static const struct primitive primitives[] = {
     {"heap-mprotect-exec", p_heap_exec, {OK, OK, ACCES, OK}},
     {"anon-mmap-rwx", p_wx_mmap, {OK, OK, ACCES, OK}},
     {"anon-mprotect-rw-to-rwx", p_wx_mprotect, {OK, OK, ACCES, OK}},
+    /* the same through raw system calls: not stopped (documented hole) */
+    {"heap-mprotect-exec-syscall", p_heap_exec_raw, {OK, OK, OK, OK}},
+    {"anon-mmap-rwx-syscall", p_wx_mmap_raw, {OK, OK, OK, OK}},
     /* writable data: sealed in strict only (data=seal) */
     {"data-mprotect-ro", p_data_ro, {OK, OK, PERM, OK}},
     {"bss-mprotect-ro", p_bss_ro, {OK, OK, PERM, OK}},
     {"data-munmap", p_data_munmap, {OK, OK, PERM, OK}},
     {"bss-munmap", p_bss_munmap, {OK, OK, PERM, OK}},
+    /* /proc/self/mem writes go through any protection (documented hole) */
+    {"text-write-proc-self-mem", p_text_proc_mem, {OK, OK, OK, OK}},
     /* libautoseal's own policy page: read-only in every mode, sealed
      * unless mode=off (which seals nothing at all) */
     {"policy-page-mprotect-rw", p_policy_rw, {OK, PERM, PERM, PERM}},
