@@ -16,6 +16,7 @@
 #include "state.h"
 #include "sys.h"
 #include "tracker.h"
+#include "inherit.h"
 
 union as_policy_page as_page __attribute__((aligned(AS_PAGE_ALIGN)));
 
@@ -159,6 +160,9 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     if (p->mode == AS_MODE_OFF) {
         /* read-only, but nothing at all sealed in this process */
         lock_policy_page(false);
+        if (p->inherit == AS_INHERIT_NO) {
+            as_drop_from_environment();
+        }
         as_log(AS_LEVEL_INFO, "event=startup mode=off");
         errno = saved;
         return;
@@ -180,6 +184,9 @@ __attribute__((constructor)) static void autoseal_ctor(void)
                errno_name(-res.st.unavailable),
                res.st.unavailable == -ENOSYS ? "kernel before 6.10 or 32-bit"
                                              : "refused, probably by a seccomp filter");
+    }
+    if (p->inherit == AS_INHERIT_NO) {
+        as_drop_from_environment();
     }
     as_log(AS_LEVEL_INFO,
            "event=startup mode=%s profile=%s objects=%lu sealed=%lu partial=%lu bytes=%lu calls=%lu holes=%lu us=%lu",

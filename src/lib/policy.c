@@ -261,11 +261,13 @@ static void apply_profile(struct as_policy *p, int profile)
         p->execmem = AS_EXECMEM_DENY;
         break;
     case AS_PROFILE_JIT:
-        /* JITs create, flip and unmap executable memory all the time:
-         * seal only what comes from files. */
+        /* JITs create, flip, remap and unmap executable memory all the
+         * time, including code they map from files themselves (node remaps
+         * its embedded builtins from its own binary and unmaps them at
+         * exit): seal ELF images only, never touch the runtime's memory. */
         p->data = AS_DATA_KEEP;
         p->ldso = AS_LDSO_SAFE;
-        p->exec = AS_EXEC_SEAL_FILE;
+        p->exec = AS_EXEC_KEEP;
         p->wx = AS_WX_ALLOW;
         p->execmem = AS_EXECMEM_ALLOW;
         break;

@@ -185,7 +185,7 @@ int as_object_ranges(const ElfW(Phdr) *ph, size_t phnum, uintptr_t bias,
         } else if (opts->seal_data) {
             PUSH(segs[i].start, segs[i].end, AS_R_DATA);
         }
-        if (i + 1 < nseg && segs[i].end < segs[i + 1].start) {
+        if (!opts->no_gaps && i + 1 < nseg && segs[i].end < segs[i + 1].start) {
             PUSH(segs[i].end, segs[i + 1].start, AS_R_GAP);
         }
     }

@@ -24,6 +24,7 @@ struct as_range {
 struct as_layout_opts {
     size_t pagesize;
     bool seal_data;                 /* also seal writable segments (strict) */
+    bool no_gaps;                   /* gaps are holes (kernel-mapped objects) */
     const struct as_range *exclude; /* pages never to seal (may be NULL) */
     size_t nexclude;
 };

@@ -112,6 +112,10 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
     struct as_range excl[8];
     struct as_layout_opts o = {.pagesize = c->page, .seal_data = c->p->data == AS_DATA_SEAL};
     bool is_ldso = c->ldso_base && object_contains(info, c->ldso_base);
+    /* The kernel maps the program and ld.so itself and leaves the gaps
+     * between their segments unmapped; ld.so maps the others with the
+     * gaps as PROT_NONE mappings. */
+    o.no_gaps = is_ldso || info->dlpi_name == NULL || info->dlpi_name[0] == '\0';
     if (is_ldso && c->p->ldso == AS_LDSO_SAFE) {
         struct as_range relro;
         if (as_relro_range(info->dlpi_phdr, info->dlpi_phnum, info->dlpi_addr, c->page, &relro)) {
@@ -165,7 +169,11 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
                 (void)as_relro_add(s, e);
             }
         }
-        if (r != 0) {
+        if (r == -ENOMEM) {
+            /* holes: everything mapped was sealed, page by page if needed */
+            as_log(AS_LEVEL_DEBUG, "event=holes object=%s start=%p end=%p", name,
+                   (void *)ranges[i].start, (void *)ranges[i].end);
+        } else if (r != 0) {
             ok = false;
             as_log(AS_LEVEL_WARN, "event=seal-failed object=%s start=%p end=%p error=%d",
                    name, (void *)ranges[i].start, (void *)ranges[i].end, -r);

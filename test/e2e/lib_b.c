@@ -13,3 +13,10 @@ __attribute__((constructor)) static void b_ctor(void)
 {
     errno = 4242;
 }
+
+/* also defined by the RTLD_NEXT test's preloaded library */
+int e2e_dup_symbol(void);
+int e2e_dup_symbol(void)
+{
+    return 1;
+}

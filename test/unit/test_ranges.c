@@ -122,6 +122,20 @@ START_TEST(strict_seals_data_and_bss_tail)
 }
 END_TEST
 
+START_TEST(no_gaps_for_kernel_mapped_objects)
+{
+    ElfW(Phdr) ph[] = {load(0x0, 0x1000, PF_R), load(0x5000, 0x1000, PF_R | PF_X)};
+    struct as_layout_opts o = {.pagesize = PG, .no_gaps = true};
+    struct as_range r[16];
+    int n = as_object_ranges(ph, 2, 0, &o, r, 16);
+    ck_assert_int_eq(n, 2);
+    ck_assert_uint_eq(r[0].end, 0x1000);
+    ck_assert_uint_eq(r[1].start, 0x5000);
+    n = as_object_ranges(ph, 2, 0, &def, r, 16);
+    ck_assert_int_eq(n, 1); /* with the gap: one call */
+}
+END_TEST
+
 START_TEST(exclusions_split_ranges)
 {
     ElfW(Phdr) ph[] = {load(0x0, 0x4000, PF_R)};
@@ -189,6 +203,7 @@ static Suite *suite(void)
     tcase_add_test(t, shared_page_with_writable_segment_is_trimmed);
     tcase_add_test(t, relro_part_sealed_rest_of_data_not);
     tcase_add_test(t, strict_seals_data_and_bss_tail);
+    tcase_add_test(t, no_gaps_for_kernel_mapped_objects);
     tcase_add_test(t, exclusions_split_ranges);
     tcase_add_test(t, unsorted_headers_and_bias);
     tcase_add_test(t, bad_input_rejected);

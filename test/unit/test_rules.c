@@ -64,9 +64,9 @@ START_TEST(strict_refuses_wx_and_execmem)
 }
 END_TEST
 
-START_TEST(jit_profile_seals_file_code_only)
+START_TEST(seal_file_seals_file_code_only)
 {
-    struct as_policy p = pol("profile=jit");
+    struct as_policy p = pol("exec=seal-file");
     struct as_verdict v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1);
     ck_assert_int_eq(v.reason, AS_OK);
     ck_assert(!v.seal_after);
@@ -151,7 +151,7 @@ static Suite *suite(void)
     TCase *t = tcase_create("core");
     tcase_add_test(t, default_allows_everything);
     tcase_add_test(t, strict_refuses_wx_and_execmem);
-    tcase_add_test(t, jit_profile_seals_file_code_only);
+    tcase_add_test(t, seal_file_seals_file_code_only);
     tcase_add_test(t, madvise_on_relro);
     tcase_add_test(t, maps_folding);
     tcase_add_test(t, maps_query_real);

@@ -1,0 +1,17 @@
+/* inherit=no: take autoseal out of the environment so that programs this
+ * one starts run without it. */
+#ifndef AUTOSEAL_INHERIT_H
+#define AUTOSEAL_INHERIT_H
+
+#include <stddef.h>
+
+/* Pure: remove from the LD_PRELOAD value s (edited in place) every entry
+ * whose file name is `base`.  Entries are separated by ':' or spaces, as
+ * ld.so accepts them.  Returns the new length. */
+size_t as_preload_strip(char *s, const char *base);
+
+/* Remove AUTOSEAL_OPTIONS, AUTOSEAL_CONFIG and libautoseal's LD_PRELOAD
+ * entry from the environment. */
+void as_drop_from_environment(void);
+
+#endif
