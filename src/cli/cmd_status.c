@@ -217,7 +217,7 @@ static int parse_pid(const char *s)
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || *end || end == s || v <= 0 || v > 0x3fffffff) {
+    if (errno || *end || end == s || v <= 0 || v > 4194304 /* PID_MAX_LIMIT */) {
         return -1;
     }
     return (int)v;

@@ -349,7 +349,14 @@ int elf_analyze(char *buf, size_t len, struct elf_info *out, char *err, size_t e
 
     size_t phnum = 0;
     if (elf_getphdrnum(elf, &phnum) != 0) {
-        seterr(err, errlen, "bad program header count: %s", elf_errmsg(-1));
+        seterr(err, errlen, "bad program header table (e_phoff 0x%llx, e_phnum %u): %s",
+               (unsigned long long)eh.e_phoff, eh.e_phnum, elf_errmsg(-1));
+        goto out;
+    }
+    if (eh.e_phnum != PN_XNUM && phnum != eh.e_phnum) {
+        /* libelf trims a table that runs past the end of the file */
+        seterr(err, errlen, "program header table (e_phoff 0x%llx, e_phnum %u) lies beyond the end of the file",
+               (unsigned long long)eh.e_phoff, eh.e_phnum);
         goto out;
     }
     if (phnum > MAX_PHNUM) {
@@ -379,7 +386,8 @@ int elf_analyze(char *buf, size_t len, struct elf_info *out, char *err, size_t e
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;
         if (gelf_getphdr(elf, (int)i, &ph) == NULL) {
-            seterr(err, errlen, "cannot read program header %zu: %s", i, elf_errmsg(-1));
+            seterr(err, errlen, "cannot read program header %zu of %zu (e_phoff 0x%llx): %s", i, phnum,
+                   (unsigned long long)eh.e_phoff, elf_errmsg(-1));
             goto out;
         }
         switch (ph.p_type) {
