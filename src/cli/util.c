@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+static void vmsg(const char *fmt, va_list ap, int err) AS_PRINTF(1, 0);
 static void vmsg(const char *fmt, va_list ap, int err)
 {
     fflush(stdout);
