@@ -2,9 +2,9 @@
 # Build the Debian package (cpack -G DEB, prefix /usr), unpack it into a
 # temporary root with dpkg -x (nothing installed system-wide, /etc/ld.so.preload
 # untouched) and run the unpacked tool on real programs.
-# Usage: test_package.sh BUILD_DIR SLEEPER
+# Usage: test_package.sh SLEEPER
 set -u
-build=$1 sleeper=$2
+sleeper=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
 fails=0
 ok() { echo "ok    $*"; }
@@ -24,7 +24,7 @@ cmake -S "$src" -B "$tmp/build" -DCMAKE_INSTALL_PREFIX=/usr -DBUILD_TESTING=OFF 
       -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log"; exit 1; }
 cmake --build "$tmp/build" -j2 >"$tmp/build.log" 2>&1 || { tail -30 "$tmp/build.log"; exit 1; }
 (cd "$tmp/build" && cpack -G DEB) >"$tmp/cpack.log" 2>&1 || { cat "$tmp/cpack.log"; exit 1; }
-deb=$(ls "$tmp"/build/packages/autoseal_*.deb 2>/dev/null | head -1)
+deb=$(find "$tmp/build/packages" -name "autoseal_*.deb" 2>/dev/null | head -1)
 expect "cpack -G DEB made a package ($deb)" test -f "$deb"
 dpkg-deb -c "$deb" >"$tmp/contents"
 libdir=$(grep -o '\./usr/lib/[^ ]*/autoseal/libautoseal.so$' "$tmp/contents" | sed 's/^\.//')
