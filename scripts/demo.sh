@@ -5,7 +5,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$AUTOSEAL_ROOT"
 
-install_deps core
+install_deps core cli
 log "build"
 build "$AUTOSEAL_ROOT/build" >/dev/null
 

@@ -1,0 +1,11 @@
+/* Subcommand entry points: each returns the process exit status. */
+#ifndef AUTOSEAL_CLI_CMDS_H
+#define AUTOSEAL_CLI_CMDS_H
+
+int cmd_run(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_systemd(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+
+#endif

@@ -1,0 +1,63 @@
+/* Static analysis of one ELF image held in memory (libelf).  Pure: takes a
+ * buffer, never touches the file system, never executes anything, so it is
+ * unit-tested and fuzzed directly (test/cli/fuzz_check.c). */
+#ifndef AUTOSEAL_CLI_ELFINFO_H
+#define AUTOSEAL_CLI_ELFINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum elf_link { LINK_NONE = 0, LINK_DYNAMIC, LINK_STATIC, LINK_STATIC_PIE };
+enum elf_relro { RELRO_NONE = 0, RELRO_PARTIAL, RELRO_FULL };
+
+struct elf_info {
+    int elfclass;         /* 32 or 64 */
+    int machine;          /* e_machine */
+    const char *type;     /* executable, shared-object, relocatable, core, other */
+    enum elf_link link;
+    char *interp;         /* PT_INTERP or NULL */
+    bool pie;             /* position-independent executable */
+    bool shared_library;  /* ET_DYN that is not a PIE (a library) */
+    enum elf_relro relro;
+    bool bind_now;
+    bool textrel;
+    bool has_gnu_stack;   /* PT_GNU_STACK present */
+    bool execstack;       /* PF_X on PT_GNU_STACK, or no PT_GNU_STACK */
+    bool has_properties;  /* a NT_GNU_PROPERTY_TYPE_0 note was found */
+    bool ibt, shstk;      /* x86 feature_1_and bits */
+    bool memory_seal;     /* GNU_PROPERTY_MEMORY_SEAL */
+    char **needed;
+    size_t nneeded;
+    char *runpath, *rpath, *soname;
+    size_t nload;         /* PT_LOAD count */
+};
+
+/* Analyse len bytes at buf.  buf must be writable (libelf may convert data
+ * in place) and stay valid during the call.  Returns 0, or -1 with a
+ * one-line reason in err (the file is malformed or not a usable ELF). */
+int elf_analyze(char *buf, size_t len, struct elf_info *out, char *err, size_t errlen);
+void elf_info_free(struct elf_info *e);
+
+/* Facts about the file rather than its contents. */
+struct file_facts {
+    bool setuid, setgid, caps; /* caps: security.capability xattr present */
+};
+
+enum verdict_level { VERDICT_YES = 0, VERDICT_PARTIAL, VERDICT_NO };
+
+#define VERDICT_MAX_NOTES 16
+struct verdict {
+    enum verdict_level level;
+    const char *summary;                   /* one line */
+    const char *limits[VERDICT_MAX_NOTES]; /* what autoseal cannot do, and why */
+    size_t nlimits;
+};
+
+/* Decide whether LD_PRELOADed autoseal can protect this file. */
+void elf_verdict(const struct elf_info *e, const struct file_facts *f, struct verdict *v);
+
+const char *elf_link_name(enum elf_link l);
+const char *elf_relro_name(enum elf_relro r);
+const char *verdict_name(enum verdict_level l);
+
+#endif

@@ -1,0 +1,125 @@
+#include "preflight.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void file_facts_of(const char *path, struct file_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        f->setuid = (st.st_mode & S_ISUID) != 0;
+        /* setgid without group-execute means mandatory locking, not setgid */
+        f->setgid = (st.st_mode & S_ISGID) != 0 && (st.st_mode & S_IXGRP) != 0;
+    }
+    f->caps = getxattr(path, "security.capability", NULL, 0) > 0;
+}
+
+char *resolve_command(const char *cmd)
+{
+    if (strchr(cmd, '/')) {
+        return access(cmd, F_OK) == 0 ? xstrdup(cmd) : NULL;
+    }
+    const char *path = getenv("PATH");
+    if (path == NULL || *path == '\0') {
+        path = "/usr/local/bin:/usr/bin:/bin";
+    }
+    for (const char *p = path;;) {
+        const char *c = strchr(p, ':');
+        size_t n = c ? (size_t)(c - p) : strlen(p);
+        char *cand = n ? xasprintf("%.*s/%s", (int)n, p, cmd) : xasprintf("./%s", cmd);
+        struct stat st;
+        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
+            return cand;
+        }
+        free(cand);
+        if (!c) {
+            return NULL;
+        }
+        p = c + 1;
+    }
+}
+
+bool on_noexec_mount(const char *path)
+{
+    struct statvfs sv;
+    return statvfs(path, &sv) == 0 && (sv.f_flag & ST_NOEXEC) != 0;
+}
+
+/* The ELF file that the kernel really loads for path: path itself, or the
+ * interpreter of a "#!" script. */
+static char *elf_target(const char *path)
+{
+    char buf[256];
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        return xstrdup(path);
+    }
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    if (n < 2 || buf[0] != '#' || buf[1] != '!') {
+        return xstrdup(path);
+    }
+    char *s = buf + 2;
+    while (*s == ' ' || *s == '\t') {
+        s++;
+    }
+    size_t l = strcspn(s, " \t\n");
+    if (l == 0) {
+        return xstrdup(path);
+    }
+    s[l] = '\0';
+    return xstrdup(s);
+}
+
+int preflight_warn(const char *path, const char *lib)
+{
+    int n = 0;
+    if (access(lib, R_OK) != 0) {
+        warnx_("warning: the library %s is missing or unreadable: nothing will be sealed; "
+               "reinstall autoseal or build it (cmake --build)", lib);
+        n++;
+    } else if (on_noexec_mount(lib)) {
+        warnx_("warning: %s is on a noexec mount: the loader refuses to map it and nothing "
+               "will be sealed; install the library on a file system mounted with exec", lib);
+        n++;
+    }
+    struct file_facts f;
+    file_facts_of(path, &f);
+    if (f.setuid || f.setgid || f.caps) {
+        warnx_("warning: %s is %s: the loader runs in secure mode and ignores LD_PRELOAD "
+               "paths with a slash, so autoseal will not load; use /etc/ld.so.preload for "
+               "such programs (system-wide) or run a copy without the %s",
+               path, f.caps ? "a file-capability program" : f.setuid ? "setuid" : "setgid",
+               f.caps ? "capabilities" : "privilege bits");
+        n++;
+    }
+    char *target = elf_target(path);
+    char *buf = NULL;
+    size_t len = 0;
+    if (read_file(target, (size_t)1 << 30, true, &buf, &len) == 0) {
+        struct elf_info e;
+        char err[200];
+        if (elf_analyze(buf, len, &e, err, sizeof err) == 0) {
+            if (e.link == LINK_STATIC || e.link == LINK_STATIC_PIE) {
+                warnx_("warning: %s is %s: no dynamic loader runs, so LD_PRELOAD has no "
+                       "effect and nothing will be sealed; rebuild it dynamically linked",
+                       target, e.link == LINK_STATIC ? "statically linked" : "static-pie");
+                n++;
+            }
+            elf_info_free(&e);
+        }
+        free(buf);
+    }
+    free(target);
+    return n;
+}

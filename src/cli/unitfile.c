@@ -1,0 +1,273 @@
+#include "unitfile.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+void unit_free(struct unit_info *u)
+{
+    free(u->ld_preload);
+    free(u->exec_start);
+    for (size_t i = 0; i < u->nnoexec; i++) {
+        free(u->noexec[i]);
+    }
+    for (size_t i = 0; i < u->nexec; i++) {
+        free(u->exec[i]);
+    }
+    memset(u, 0, sizeof *u);
+}
+
+void env_words(const char *val, void (*fn)(void *ctx, const char *word), void *ctx)
+{
+    struct sbuf w = {0};
+    const char *p = val;
+    for (;;) {
+        while (*p && isspace((unsigned char)*p)) {
+            p++;
+        }
+        if (!*p) {
+            break;
+        }
+        w.len = 0;
+        sb_add(&w, "", 0);
+        char q = 0;
+        for (; *p; p++) {
+            if (q) {
+                if (*p == q) {
+                    q = 0;
+                } else if (*p == '\\' && q == '"' && p[1]) {
+                    p++;
+                    sb_add(&w, p, 1);
+                } else {
+                    sb_add(&w, p, 1);
+                }
+            } else if (*p == '"' || *p == '\'') {
+                q = *p;
+            } else if (*p == '\\' && p[1]) {
+                p++;
+                sb_add(&w, p, 1);
+            } else if (isspace((unsigned char)*p)) {
+                break;
+            } else {
+                sb_add(&w, p, 1);
+            }
+        }
+        fn(ctx, w.s);
+    }
+    sb_free(&w);
+}
+
+static void env_cb(void *ctx, const char *word)
+{
+    struct unit_info *u = ctx;
+    if (strncmp(word, "LD_PRELOAD=", 11) == 0) {
+        free(u->ld_preload);
+        u->ld_preload = xstrdup(word + 11);
+    }
+}
+
+static bool truthy(const char *v)
+{
+    return !strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") ||
+           !strcmp(v, "1");
+}
+
+static void add_paths(char **arr, size_t *n, const char *v)
+{
+    if (*v == '\0') {
+        while (*n) {
+            free(arr[--*n]);
+        }
+        return;
+    }
+    for (const char *p = v; *p;) {
+        p += strspn(p, " \t");
+        size_t l = strcspn(p, " \t");
+        if (l && *n < UNIT_MAX_PATHS) {
+            const char *s = p;
+            size_t sl = l;
+            while (sl && (*s == '-' || *s == '+')) { /* "-/path": ignore if missing */
+                s++;
+                sl--;
+            }
+            if (sl) {
+                arr[(*n)++] = xasprintf("%.*s", (int)sl, s);
+            }
+        }
+        p += l;
+    }
+}
+
+static bool names_mseal(const char *v)
+{
+    for (const char *p = v; *p;) {
+        p += strspn(p, " \t");
+        size_t l = strcspn(p, " \t");
+        size_t nl = strcspn(p, " \t:"); /* "mseal:EPERM" */
+        if (nl > l) {
+            nl = l;
+        }
+        if (nl == 5 && !strncmp(p, "mseal", 5)) {
+            return true;
+        }
+        p += l;
+    }
+    return false;
+}
+
+static void set_key(struct unit_info *u, const char *k, const char *v, bool show)
+{
+    if (!strcmp(k, "Environment")) {
+        env_words(v, env_cb, u);
+    } else if (!strcmp(k, "EnvironmentFile") || !strcmp(k, "EnvironmentFiles")) {
+        if (*v) {
+            u->has_env_file = true;
+        }
+    } else if (!strcmp(k, "SystemCallFilter")) {
+        if (*v == '\0') {
+            u->syscall_allow = u->allow_has_mseal = u->deny_has_mseal = false;
+        } else if (*v == '~') {
+            if (names_mseal(v + 1)) {
+                u->deny_has_mseal = true;
+                u->allow_has_mseal = false;
+            }
+        } else {
+            u->syscall_allow = true;
+            if (names_mseal(v)) {
+                u->allow_has_mseal = true;
+            }
+        }
+    } else if (!strcmp(k, "MemoryDenyWriteExecute")) {
+        u->mdwe = truthy(v);
+    } else if (!strcmp(k, "NoExecPaths")) {
+        add_paths(u->noexec, &u->nnoexec, v);
+    } else if (!strcmp(k, "ExecPaths")) {
+        add_paths(u->exec, &u->nexec, v);
+    } else if (!strcmp(k, "ExecStart") && u->exec_start == NULL && *v) {
+        const char *p = v;
+        if (show) {
+            /* "{ path=/usr/bin/x ; argv[]=... }" */
+            const char *q = strstr(v, "path=");
+            if (!q) {
+                return;
+            }
+            p = q + 5;
+        }
+        p += strspn(p, " \t");
+        while (*p && strchr("@-:+!", *p)) {
+            p++;
+        }
+        size_t l = strcspn(p, " \t;");
+        if (l) {
+            u->exec_start = xasprintf("%.*s", (int)l, p);
+        }
+    }
+}
+
+void unit_parse(const char *buf, size_t len, bool show, struct unit_info *u)
+{
+    memset(u, 0, sizeof *u);
+    bool in_service = show;
+    struct sbuf line = {0};
+    const char *p = buf, *end = buf + len;
+    while (p < end) {
+        /* logical line: backslash-newline continues */
+        line.len = 0;
+        sb_add(&line, "", 0);
+        for (;;) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            const char *e = nl ? nl : end;
+            if (!show && e > p && e[-1] == '\\') {
+                sb_add(&line, p, (size_t)(e - p - 1));
+                sb_add(&line, " ", 1);
+                p = nl ? nl + 1 : end;
+                if (p >= end) {
+                    break;
+                }
+                continue;
+            }
+            sb_add(&line, p, (size_t)(e - p));
+            p = nl ? nl + 1 : end;
+            break;
+        }
+        char *s = line.s;
+        while (isspace((unsigned char)*s)) {
+            s++;
+        }
+        size_t l = strlen(s);
+        while (l && isspace((unsigned char)s[l - 1])) {
+            s[--l] = '\0';
+        }
+        if (!show && (*s == '#' || *s == ';' || *s == '\0')) {
+            continue;
+        }
+        if (!show && *s == '[') {
+            in_service = !strcmp(s, "[Service]");
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!in_service || !eq) {
+            continue;
+        }
+        char *k = s, *v = eq + 1;
+        char *ke = eq;
+        while (ke > k && isspace((unsigned char)ke[-1])) {
+            ke--;
+        }
+        *ke = '\0';
+        while (isspace((unsigned char)*v)) {
+            v++;
+        }
+        set_key(u, k, v, show);
+    }
+    sb_free(&line);
+}
+
+static bool under(const char *path, const char *dir)
+{
+    size_t l = strlen(dir);
+    while (l > 1 && dir[l - 1] == '/') {
+        l--;
+    }
+    if (l == 1 && dir[0] == '/') {
+        return path[0] == '/';
+    }
+    return strncmp(path, dir, l) == 0 && (path[l] == '/' || path[l] == '\0');
+}
+
+bool unit_noexec_covers(const struct unit_info *u, const char *path)
+{
+    size_t best_no = 0, best_ex = 0;
+    for (size_t i = 0; i < u->nnoexec; i++) {
+        if (under(path, u->noexec[i]) && strlen(u->noexec[i]) > best_no) {
+            best_no = strlen(u->noexec[i]);
+        }
+    }
+    for (size_t i = 0; i < u->nexec; i++) {
+        if (under(path, u->exec[i]) && strlen(u->exec[i]) > best_ex) {
+            best_ex = strlen(u->exec[i]);
+        }
+    }
+    /* The more specific path wins (systemd applies them as nested mounts). */
+    return best_no > 0 && best_no > best_ex;
+}
+
+char *unit_escape(const char *s)
+{
+    struct sbuf b = {0};
+    sb_add(&b, "", 0);
+    for (; *s; s++) {
+        if (*s == '%') {
+            sb_puts(&b, "%%");
+        } else if (*s == '\\' || *s == '"') {
+            sb_add(&b, "\\", 1);
+            sb_add(&b, s, 1);
+        } else {
+            sb_add(&b, s, 1);
+        }
+    }
+    return b.s;
+}

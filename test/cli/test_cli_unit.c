@@ -1,0 +1,308 @@
+/* Unit tests of the CLI's pure parts: smaps parsing and grouping, ELF
+ * analysis on synthetic buffers, unit-file parsing. */
+#include <check.h>
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elfinfo.h"
+#include "smaps.h"
+#include "unitfile.h"
+#include "util.h"
+
+#ifndef FIXTURES
+#error FIXTURES must be defined
+#endif
+
+START_TEST(vmflags_tokens)
+{
+    const char *l = " rd ex mr mw me slx sl2 ";
+    ck_assert(!vmflags_has(l, strlen(l), "sl"));
+    ck_assert(vmflags_has(l, strlen(l), "ex"));
+    const char *l2 = "rd sl";
+    ck_assert(vmflags_has(l2, strlen(l2), "sl"));
+    const char *l3 = "sl\tmr";
+    ck_assert(vmflags_has(l3, strlen(l3), "sl"));
+    ck_assert(!vmflags_has("", 0, "sl"));
+}
+END_TEST
+
+START_TEST(smaps_grouping)
+{
+    char *buf;
+    size_t len;
+    ck_assert_int_eq(read_file(FIXTURES "/smaps-sample.txt", 1 << 20, true, &buf, &len), 0);
+    struct mapping *m;
+    size_t n;
+    char err[128];
+    ck_assert_int_eq(smaps_parse(buf, len, &m, &n, err, sizeof err), 0);
+    ck_assert_uint_eq(n, 15);
+    ck_assert(m[0].sealed && m[0].has_vmflags);
+    ck_assert(!m[10].sealed); /* "slx" is not "sl" */
+    ck_assert_str_eq(m[0].path, "/usr/bin/prog");
+    ck_assert_str_eq(m[2].path, "");
+    struct object_stats *o;
+    size_t no;
+    struct process_stats ps;
+    smaps_group(m, n, &o, &no, &ps);
+    /* prog (5 maps + bss), libx (3), libautoseal (1); locale-archive is data */
+    ck_assert_uint_eq(no, 3);
+    ck_assert_str_eq(o[0].path, "/usr/bin/prog");
+    ck_assert_uint_eq(o[0].nmaps, 6);
+    ck_assert_int_eq(m[2].object, 0); /* PROT_NONE gap */
+    ck_assert_int_eq(m[5].object, 0); /* bss tail */
+    ck_assert_int_eq(m[6].object, -1); /* [heap] */
+    ck_assert_int_eq(m[7].object, -1); /* locale-archive */
+    ck_assert_int_eq(m[8].object, -1); /* anonymous rwx */
+    ck_assert_uint_eq(o[0].image.total, 0xa000);
+    ck_assert_uint_eq(o[0].image.sealed, 0x7000);
+    ck_assert_uint_eq(o[0].nonwritable.total, 0x7000);
+    ck_assert_uint_eq(o[0].nonwritable.sealed, 0x7000);
+    ck_assert_str_eq(o[1].path, "/usr/lib/libx.so");
+    ck_assert_uint_eq(o[1].exec_unsealed, 1);
+    ck_assert_uint_eq(o[1].nonwritable_unsealed, 2);
+    ck_assert(ps.autoseal_loaded);
+    ck_assert_uint_eq(ps.wx_maps, 1);
+    ck_assert_uint_eq(ps.wx_bytes, 0x3000);
+    ck_assert_uint_eq(ps.nonwritable_unsealed, 2);
+    /* exec: prog 0x3000 sealed, rwx 0x3000, libx 0x1000, autoseal 0x1000 sealed,
+     * vdso 0x2000; [vsyscall] left out */
+    ck_assert_uint_eq(ps.exec_all.total, 0xa000);
+    ck_assert_uint_eq(ps.exec_all.sealed, 0x4000);
+    free(o);
+    smaps_free(m, n);
+    free(buf);
+}
+END_TEST
+
+START_TEST(smaps_bad_input)
+{
+    struct mapping *m;
+    size_t n;
+    char err[128];
+    const char *t1 = "Size: 4 kB\n";
+    ck_assert_int_eq(smaps_parse(t1, strlen(t1), &m, &n, err, sizeof err), -1);
+    const char *t2 = "1000-zz r--p 0 0:0 0\n";
+    ck_assert_int_eq(smaps_parse(t2, strlen(t2), &m, &n, err, sizeof err), -1);
+    const char *t3 = "2000-1000 r--p 00000000 00:00 0\n"; /* end < start */
+    ck_assert_int_eq(smaps_parse(t3, strlen(t3), &m, &n, err, sizeof err), -1);
+    ck_assert_int_eq(smaps_parse("", 0, &m, &n, err, sizeof err), 0);
+    ck_assert_uint_eq(n, 0);
+    smaps_free(m, n);
+}
+END_TEST
+
+/* A synthetic ELF64 image. */
+struct img {
+    unsigned char b[0x400];
+    int nph;
+};
+
+static void img_init(struct img *im, int type)
+{
+    memset(im, 0, sizeof *im);
+    Elf64_Ehdr *e = (Elf64_Ehdr *)im->b;
+    memcpy(e->e_ident, ELFMAG, SELFMAG);
+    e->e_ident[EI_CLASS] = ELFCLASS64;
+    e->e_ident[EI_DATA] = ELFDATA2LSB;
+    e->e_ident[EI_VERSION] = EV_CURRENT;
+    e->e_type = (Elf64_Half)type;
+    e->e_machine = EM_X86_64;
+    e->e_version = EV_CURRENT;
+    e->e_phoff = sizeof *e;
+    e->e_ehsize = sizeof *e;
+    e->e_phentsize = sizeof(Elf64_Phdr);
+}
+
+static void img_ph(struct img *im, uint32_t type, uint32_t flags, uint64_t off, uint64_t sz,
+                   uint64_t align)
+{
+    Elf64_Ehdr *e = (Elf64_Ehdr *)im->b;
+    Elf64_Phdr *p = (Elf64_Phdr *)(im->b + e->e_phoff) + im->nph++;
+    e->e_phnum = (Elf64_Half)im->nph;
+    p->p_type = type;
+    p->p_flags = flags;
+    p->p_offset = off;
+    p->p_vaddr = p->p_paddr = 0x400000 + off;
+    p->p_filesz = p->p_memsz = sz;
+    p->p_align = align;
+    if (type == PT_LOAD) {
+        p->p_vaddr = p->p_paddr = 0x400000;
+    }
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+START_TEST(elf_static_with_properties)
+{
+    struct img im;
+    img_init(&im, ET_EXEC);
+    img_ph(&im, PT_LOAD, PF_R | PF_X, 0, 0x400, 0x1000);
+    img_ph(&im, PT_GNU_STACK, PF_R | PF_W, 0, 0, 16);
+    /* NT_GNU_PROPERTY_TYPE_0 at 0x200: x86 feature_1_and = IBT|SHSTK, MEMORY_SEAL */
+    unsigned char *n = im.b + 0x200;
+    put32(n, 4);
+    put32(n + 4, 24);
+    put32(n + 8, 5);
+    memcpy(n + 12, "GNU", 4);
+    put32(n + 16, 0xc0000002u);
+    put32(n + 20, 4);
+    put32(n + 24, 3);
+    put32(n + 32, 3); /* GNU_PROPERTY_MEMORY_SEAL */
+    put32(n + 36, 0);
+    img_ph(&im, 0x6474e553 /* PT_GNU_PROPERTY */, PF_R, 0x200, 40, 8);
+    struct elf_info e;
+    char err[256];
+    ck_assert_msg(elf_analyze((char *)im.b, sizeof im.b, &e, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(e.link, LINK_STATIC);
+    ck_assert(!e.pie && !e.execstack && e.has_gnu_stack);
+    ck_assert(e.has_properties && e.ibt && e.shstk && e.memory_seal);
+    ck_assert_int_eq(e.relro, RELRO_NONE);
+    ck_assert_ptr_null(e.interp);
+    struct file_facts f = {0};
+    struct verdict v;
+    elf_verdict(&e, &f, &v);
+    ck_assert_int_eq(v.level, VERDICT_NO);
+    elf_info_free(&e);
+}
+END_TEST
+
+static void img_dynamic(struct img *im, uint64_t needed_off)
+{
+    img_init(im, ET_DYN);
+    img_ph(im, PT_LOAD, PF_R | PF_X, 0, 0x400, 0x1000);
+    img_ph(im, PT_INTERP, PF_R, 0x2e0, 11, 1);
+    memcpy(im->b + 0x2e0, "/lib/ld.so", 11);
+    img_ph(im, PT_DYNAMIC, PF_R | PF_W, 0x200, 6 * sizeof(Elf64_Dyn), 8);
+    img_ph(im, PT_GNU_RELRO, PF_R, 0x200, 0x60, 1);
+    Elf64_Dyn *d = (Elf64_Dyn *)(im->b + 0x200);
+    d[0].d_tag = DT_NEEDED;
+    d[0].d_un.d_val = needed_off;
+    d[1].d_tag = DT_STRTAB;
+    d[1].d_un.d_ptr = 0x400000 + 0x2c0;
+    d[2].d_tag = DT_STRSZ;
+    d[2].d_un.d_val = 16;
+    d[3].d_tag = DT_FLAGS_1;
+    d[3].d_un.d_val = 0x08000000 | DF_1_NOW;
+    d[4].d_tag = DT_RUNPATH;
+    d[4].d_un.d_val = 11;
+    d[5].d_tag = DT_NULL;
+    memcpy(im->b + 0x2c0, "\0libfoo.so\0/opt", 16);
+}
+
+START_TEST(elf_dynamic_pie)
+{
+    struct img im;
+    img_dynamic(&im, 1);
+    struct elf_info e;
+    char err[256];
+    ck_assert_msg(elf_analyze((char *)im.b, sizeof im.b, &e, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(e.link, LINK_DYNAMIC);
+    ck_assert(e.pie && e.bind_now && !e.shared_library);
+    ck_assert_int_eq(e.relro, RELRO_FULL);
+    ck_assert(e.execstack && !e.has_gnu_stack); /* no PT_GNU_STACK */
+    ck_assert_str_eq(e.interp, "/lib/ld.so");
+    ck_assert_uint_eq(e.nneeded, 1);
+    ck_assert_str_eq(e.needed[0], "libfoo.so");
+    ck_assert_ptr_nonnull(e.runpath);
+    ck_assert_str_eq(e.runpath, "/opt"); /* NUL found at the table's end */
+    struct file_facts f = {0};
+    struct verdict v;
+    elf_verdict(&e, &f, &v);
+    ck_assert_int_eq(v.level, VERDICT_PARTIAL); /* executable stack */
+    f.setuid = true;
+    elf_verdict(&e, &f, &v);
+    ck_assert_int_eq(v.level, VERDICT_NO);
+    elf_info_free(&e);
+}
+END_TEST
+
+START_TEST(elf_bad_strings)
+{
+    struct img im;
+    char err[256];
+    struct elf_info e;
+    img_dynamic(&im, 16); /* == DT_STRSZ: outside */
+    ck_assert_int_eq(elf_analyze((char *)im.b, sizeof im.b, &e, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "outside the string table"));
+    img_dynamic(&im, 1);
+    memcpy(im.b + 0x2c0, "\0libfoo.so\0/optX", 16); /* last string unterminated */
+    ck_assert_int_eq(elf_analyze((char *)im.b, sizeof im.b, &e, err, sizeof err), -1);
+    img_dynamic(&im, 1);
+    ((Elf64_Dyn *)(im.b + 0x200))[2].d_un.d_val = 0x1000; /* DT_STRSZ past the end */
+    ck_assert_int_eq(elf_analyze((char *)im.b, sizeof im.b, &e, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "beyond the end"));
+    img_dynamic(&im, 1);
+    Elf64_Phdr *p = (Elf64_Phdr *)(im.b + 64) + 1; /* PT_INTERP */
+    p->p_offset = 0x10000;
+    ck_assert_int_eq(elf_analyze((char *)im.b, sizeof im.b, &e, err, sizeof err), -1);
+    /* every prefix of a valid image fails cleanly or succeeds, never crashes */
+    img_dynamic(&im, 1);
+    for (size_t l = 0; l < sizeof im.b; l++) {
+        unsigned char *copy = malloc(l + 1);
+        memcpy(copy, im.b, l);
+        if (elf_analyze((char *)copy, l, &e, err, sizeof err) == 0) {
+            elf_info_free(&e);
+        } else {
+            ck_assert(err[0] != '\0');
+        }
+        free(copy);
+    }
+}
+END_TEST
+
+START_TEST(unit_files)
+{
+    const char *t = "[Unit]\nDescription=x\nEnvironment=LD_PRELOAD=/not/service\n"
+                    "[Service]\nEnvironment=\"LD_PRELOAD=/a.so /b.so\" X=1\n"
+                    "Environment='Y=2' LD_PRELOAD=/c.so\\\n  Z=3\n"
+                    "SystemCallFilter=@system-service\nSystemCallFilter=mseal:EPERM\n"
+                    "MemoryDenyWriteExecute=on\nNoExecPaths=/usr -/opt\nExecPaths=/usr/lib/autoseal\n"
+                    "ExecStart=-/usr/bin/node app.js\n# Environment=LD_PRELOAD=/comment\n";
+    struct unit_info u;
+    unit_parse(t, strlen(t), false, &u);
+    ck_assert_str_eq(u.ld_preload, "/c.so");
+    ck_assert(u.syscall_allow && u.allow_has_mseal && !u.deny_has_mseal);
+    ck_assert(u.mdwe);
+    ck_assert_uint_eq(u.nnoexec, 2);
+    ck_assert_str_eq(u.noexec[1], "/opt");
+    ck_assert_str_eq(u.exec_start, "/usr/bin/node");
+    ck_assert(!unit_noexec_covers(&u, "/usr/lib/autoseal/libautoseal.so"));
+    ck_assert(unit_noexec_covers(&u, "/usr/lib/x/libautoseal.so"));
+    ck_assert(unit_noexec_covers(&u, "/opt/libautoseal.so"));
+    ck_assert(!unit_noexec_covers(&u, "/optx/libautoseal.so"));
+    unit_free(&u);
+    const char *s = "Environment=A=1 LD_PRELOAD=/x.so\nSystemCallFilter=~read mseal\n"
+                    "ExecStart={ path=/usr/bin/java ; argv[]=/usr/bin/java -jar x ; }\n";
+    unit_parse(s, strlen(s), true, &u);
+    ck_assert_str_eq(u.ld_preload, "/x.so");
+    ck_assert(u.deny_has_mseal && !u.syscall_allow);
+    ck_assert_str_eq(u.exec_start, "/usr/bin/java");
+    unit_free(&u);
+    char *e = unit_escape("a%b\"c\\d");
+    ck_assert_str_eq(e, "a%%b\\\"c\\\\d");
+    free(e);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("pure");
+    tcase_add_test(tc, vmflags_tokens);
+    tcase_add_test(tc, smaps_grouping);
+    tcase_add_test(tc, smaps_bad_input);
+    tcase_add_test(tc, elf_static_with_properties);
+    tcase_add_test(tc, elf_dynamic_pie);
+    tcase_add_test(tc, elf_bad_strings);
+    tcase_add_test(tc, unit_files);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
