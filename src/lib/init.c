@@ -4,11 +4,13 @@
  * signal handlers, no descriptors kept. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "seal.h"
@@ -44,6 +46,30 @@ static void collect_error(void *ctx, const char *msg)
     }
 }
 
+/* The environment, also when the first entry into autoseal comes from a
+ * .preinit_array function (ASan's runtime), before libc has set environ:
+ * then it is read from the initial stack (argc, argv..., NULL, envp...). */
+extern void *__libc_stack_end;
+
+static const char *early_getenv(const char *name)
+{
+    char **env = environ;
+    if (env == NULL && __libc_stack_end != NULL) {
+        long *sp = __libc_stack_end;
+        long argc = sp[0];
+        if (argc >= 0 && argc < (1L << 20)) {
+            env = (char **)(void *)(sp + 1 + argc + 1);
+        }
+    }
+    size_t nl = strlen(name);
+    for (; env && *env; env++) {
+        if (strncmp(*env, name, nl) == 0 && (*env)[nl] == '=') {
+            return *env + nl + 1;
+        }
+    }
+    return NULL;
+}
+
 static void resolve_policy(void)
 {
     struct as_settings layers[1];
@@ -52,7 +78,7 @@ static void resolve_policy(void)
 
     as_page.f.privileged = privileged;
     if (!privileged) {
-        const char *opts = secure_getenv("AUTOSEAL_OPTIONS");
+        const char *opts = early_getenv("AUTOSEAL_OPTIONS");
         if (opts != NULL) {
             memset(&layers[nlayers], 0, sizeof layers[0]);
             as_options_parse(&layers[nlayers], opts, collect_error, NULL);
@@ -126,8 +152,22 @@ static void lock_policy_page(bool seal)
 
 /* execmem=kernel: the kernel's own W^X (Linux 6.3+), so that raw system
  * calls are covered too.  NO_INHERIT (6.6+) keeps it from children. */
+static void mdwe_in_child(void)
+{
+    /* NO_INHERIT drops MDWE in fork()ed children (so that programs they
+     * exec are not bound by it); the child itself keeps running our
+     * policy, so turn it on again there */
+    (void)as_syscall6(__NR_prctl, PR_SET_MDWE,
+                      (long)(PR_MDWE_REFUSE_EXEC_GAIN | PR_MDWE_NO_INHERIT), 0, 0, 0, 0);
+}
+
 static void enable_kernel_mdwe(void)
 {
+    static bool registered;
+    if (!registered) {
+        registered = true;
+        (void)pthread_atfork(NULL, NULL, mdwe_in_child);
+    }
     long r = as_syscall6(__NR_prctl, PR_SET_MDWE,
                          (long)(PR_MDWE_REFUSE_EXEC_GAIN | PR_MDWE_NO_INHERIT), 0, 0, 0, 0);
     if (r != 0) {

@@ -25,7 +25,8 @@ static unsigned suppressed;
 static void report(const char *call, bool audit, const char *what, const void *addr,
                    size_t len, int prot, void *caller)
 {
-    int level = audit ? AS_LEVEL_WARN : AS_LEVEL_WARN;
+    (void)audit;
+    const int level = AS_LEVEL_WARN;
     if (!as_log_enabled(level)) {
         return;
     }
