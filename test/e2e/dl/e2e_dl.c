@@ -85,13 +85,26 @@ static int nmaps(void)
 int main(int argc, char **argv)
 {
     bool want = argc > 1 && strcmp(argv[1], "sealed") == 0;
+    bool runpath_only = argc > 2 && strcmp(argv[2], "runpath") == 0;
     CHECK(e2e_a_value() == 42, "libe2e_a"); /* keeps libe2e_a/b loaded */
 
-    /* RUNPATH of the calling library, not of the program nor of autoseal */
-    void *h = e2e_loader_open("libe2e_subplugin.so", RTLD_NOW);
-    CHECK(h != NULL, "dlopen through libe2e_loader's RUNPATH: %s", dlerror());
-    CHECK(h && call_int(sym(h, "e2e_subplugin_value")) == 17, "subplugin value");
-    printf("ok runpath-of-caller\n");
+    if (runpath_only) {
+#if defined(__SANITIZE_ADDRESS__)
+        /* ASan's dlopen interceptor is not a tail call: libasan becomes
+         * the caller, with or without autoseal */
+        printf("SKIP runpath-of-caller: ASan's dlopen interceptor changes the caller\n");
+        return 77;
+#endif
+        /* RUNPATH of the calling library, not of the program nor of autoseal */
+        void *h = e2e_loader_open("libe2e_subplugin.so", RTLD_NOW);
+        CHECK(h != NULL, "dlopen through libe2e_loader's RUNPATH: %s", dlerror());
+        CHECK(h && call_int(sym(h, "e2e_subplugin_value")) == 17, "subplugin value");
+        expect_sealed("/libe2e_subplugin.so", want, "runpath plugin after dlsym");
+        if (failures == 0) {
+            printf("PASS runpath-of-caller %s\n", argv[1]);
+        }
+        return failures ? 1 : 0;
+    }
 
     /* RTLD_NEXT from another preloaded library */
     int next = call_int(sym(RTLD_DEFAULT, "e2e_next_dup"));
@@ -110,7 +123,6 @@ int main(int argc, char **argv)
     /* sealed once the program called dlsym on it */
     CHECK(call_int(sym(p, "e2e_plugin_value")) == 42, "plugin value");
     expect_sealed("/libe2e_plugin.so", want, "after dlsym");
-    expect_sealed("/libe2e_subplugin.so", want, "runpath plugin after dlsym");
     printf("ok dlsym-then-sealed\n");
 
     /* dlmopen into a new namespace */
