@@ -232,29 +232,7 @@ static int check_seals(const char *expect)
 
 /* ---- features that must keep working under the shim ---- */
 
-/* By bare name through the program's RUNPATH ($ORIGIN).  ASan's own dlopen
- * interceptor makes libasan the caller, whose RUNPATH is empty: in ASan
- * builds use the absolute path (e2e_dl_runpath covers lookup semantics in
- * the normal build). */
-#if defined(__SANITIZE_ADDRESS__)
-static const char *plugin_path(const char *name)
-{
-    static char buf[2][4096];
-    static int k;
-    char *b = buf[k++ & 1];
-    ssize_t l = readlink("/proc/self/exe", b, 4000);
-    if (l <= 0) {
-        return name;
-    }
-    b[l] = '\0';
-    char *slash = strrchr(b, '/');
-    snprintf(slash + 1, 4096 - (size_t)(slash + 1 - b), "%s", name);
-    return b;
-}
-#define PLUGIN_NAME(n) plugin_path(n)
-#else
-#define PLUGIN_NAME(n) (n)
-#endif
+/* PLUGIN_NAME(): see maps.h */
 
 static void *thread_exit_fn(void *arg)
 {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 int tprot_of(const char *perms)
 {
@@ -74,4 +75,19 @@ int tprobe_mprotect(const struct tmap *m)
         return 0;
     }
     return e == EPERM ? 1 : -1;
+}
+
+const char *tpath_next_to_exe(const char *name)
+{
+    static char buf[4][4096];
+    static int k;
+    char *b = buf[k++ & 3];
+    ssize_t l = readlink("/proc/self/exe", b, 4000);
+    if (l <= 0) {
+        return name;
+    }
+    b[l] = '\0';
+    char *slash = strrchr(b, '/');
+    snprintf(slash + 1, 4096 - (size_t)(slash + 1 - b), "%s", name);
+    return b;
 }

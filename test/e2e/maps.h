@@ -22,4 +22,17 @@ int tprobe_mprotect(const struct tmap *m);
 
 int tprot_of(const char *perms);
 
+/* The path of a library next to the test program. */
+const char *tpath_next_to_exe(const char *name);
+
+/* Libraries are dlopen'ed by bare name through the program's RUNPATH
+ * ($ORIGIN).  ASan's own dlopen interceptor makes libasan the caller, whose
+ * RUNPATH is empty: in ASan builds the tests use absolute paths (lookup
+ * semantics are covered by e2e_dl_runpath_* in the normal build). */
+#if defined(__SANITIZE_ADDRESS__)
+#define PLUGIN_NAME(n) tpath_next_to_exe(n)
+#else
+#define PLUGIN_NAME(n) (n)
+#endif
+
 #endif
