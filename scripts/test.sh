@@ -1,12 +1,31 @@
 #!/usr/bin/env bash
 # Set up, build and run every test.  Idempotent; safe on a fresh Debian 12.
-set -euo pipefail
+#
+#   1. the whole ctest suite (unit, e2e, jit, cli, api, compat, attack,
+#      faults, bench --quick) on a -Werror build in build/
+#   2. clang-tidy and cppcheck on src/
+#   3. unit, e2e, attack and faults again on an ASan+UBSan build (build-san/)
+# Every stage runs; the script fails if any stage failed.
+set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$AUTOSEAL_ROOT"
 
-install_deps $(cd scripts/packages && ls *.txt | sed 's/\.txt$//')
+install_deps $(cd scripts/packages && ls *.txt | sed 's/\.txt$//') || die "package installation failed"
 
-log "build (warnings are errors)"
-build "$AUTOSEAL_ROOT/build"
-log "tests"
-ctest --test-dir build --output-on-failure -j 2 --timeout 600
+failed=()
+stage() { # name command...
+    local name=$1; shift
+    log "stage: $name"
+    if "$@"; then log "stage $name: ok"; else log "stage $name: FAILED"; failed+=("$name"); fi
+}
+
+stage build build "$AUTOSEAL_ROOT/build"
+stage tests ctest --test-dir build --output-on-failure -j 2 --timeout 900
+stage static-analysis ./scripts/static-analysis.sh build
+stage sanitizers ./scripts/sanitize.sh
+
+if ((${#failed[@]})); then
+    log "FAILED stages: ${failed[*]}"
+    exit 1
+fi
+log "all stages passed"

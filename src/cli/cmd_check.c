@@ -151,6 +151,7 @@ int cmd_check(int argc, char **argv)
         char *buf = NULL;
         size_t len = 0;
         struct elf_info e;
+        memset(&e, 0, sizeof e);
         int r = read_file(file, CHECK_MAX_SIZE, true, &buf, &len);
         if (r == -EINVAL) {
             snprintf(err, sizeof err, "not a regular file");
