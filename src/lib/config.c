@@ -35,10 +35,17 @@ static void vreport(struct parser *p, unsigned line, const char *fmt, va_list ap
     }
     char problem[256], msg[384];
     as_vfmt(problem, sizeof problem, fmt, ap);
+    /* a long name keeps its end, where the file name is */
+    const char *n = p->name, *dots = "";
+    size_t nl = strlen(n);
+    if (nl > NAME_SHOWN) {
+        n += nl - (NAME_SHOWN - 3);
+        dots = "...";
+    }
     if (line) {
-        as_fmt(msg, sizeof msg, "%.*s:%u: %s", NAME_SHOWN, p->name, line, problem);
+        as_fmt(msg, sizeof msg, "%s%s:%u: %s", dots, n, line, problem);
     } else {
-        as_fmt(msg, sizeof msg, "%.*s: %s", NAME_SHOWN, p->name, problem);
+        as_fmt(msg, sizeof msg, "%s%s: %s", dots, n, problem);
     }
     p->fn(p->ctx, msg);
 }
@@ -53,8 +60,10 @@ __attribute__((format(printf, 3, 4))) static void report(struct parser *p, unsig
     if (!p->stopped && p->errors >= AS_CONFIG_ERRORS_MAX) {
         if (p->fn) {
             char msg[192];
-            as_fmt(msg, sizeof msg, "%.*s: too many errors (%u), giving up", NAME_SHOWN,
-                   p->name, p->errors);
+            size_t nl = strlen(p->name);
+            as_fmt(msg, sizeof msg, "%s%s: too many errors (%u), giving up",
+                   nl > NAME_SHOWN ? "..." : "",
+                   nl > NAME_SHOWN ? p->name + nl - (NAME_SHOWN - 3) : p->name, p->errors);
             p->fn(p->ctx, msg);
         }
         p->stopped = true;
