@@ -329,6 +329,11 @@ int as_config_parse(const char *text, size_t len, const char *name, const char *
                        (int)(l.alen > 128 ? 128 : l.alen), l.a);
                 break;
             }
+            if (l.alen > AS_GLOB_PATTERN_MAX) {
+                report(&p, lineno, "section name too long (%zu bytes, limit %d)", l.alen,
+                       AS_GLOB_PATTERN_MAX);
+                break;
+            }
             if (as_glob_check(l.a, l.alen, &why) != 0) {
                 report(&p, lineno, "bad pattern in section header: %s", why);
                 break;
@@ -363,6 +368,11 @@ int as_config_parse(const char *text, size_t len, const char *name, const char *
             }
             matches[j] = m;
         }
+        /* The exclude globs of the global section and of every matching
+         * section add up: count them together so that none is dropped. */
+        memset(&scratch, 0, sizeof scratch);
+        scratch.v.nexclude = out->global.v.nexclude;
+        memcpy(scratch.v.exclude, out->global.v.exclude, sizeof scratch.v.exclude);
         for (unsigned i = 0; i < nmatches && p.errors == 0; i++) {
             unsigned ln = matches[i].line;
             for (size_t off = matches[i].body; off < len; off = l.next) {
@@ -371,11 +381,19 @@ int as_config_parse(const char *text, size_t len, const char *name, const char *
                 if (l.kind == L_HEADER) {
                     break;
                 }
-                if (l.kind == L_KEYVAL) {
-                    /* checked in pass 1; only the merged exclude list can
-                     * overflow here */
-                    apply(&p, ln, &l, &out->program, NULL);
+                if (l.kind != L_KEYVAL) {
+                    continue;
                 }
+                /* checked in pass 1; only the merged exclude list can
+                 * overflow here */
+                char err[200];
+                if (key_index(l.a, l.alen) == AS_KEY_EXCLUDE &&
+                    as_settings_set(&scratch, l.a, l.alen, l.b, l.blen, err, sizeof err) != 0) {
+                    report(&p, ln, "too many exclude= globs for this program (at most %d, "
+                                   "the global section's included)", AS_EXCLUDE_MAX);
+                    continue;
+                }
+                apply(&p, ln, &l, &out->program, NULL);
             }
         }
         if (p.errors == 0) {

@@ -1,6 +1,7 @@
 #include "glob.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -67,25 +68,6 @@ static size_t class_end(const char *pat, size_t plen, size_t i, const char **why
     return 0;
 }
 
-/* Does byte c match the (valid) class pat[i..end)? */
-static bool class_match(const char *pat, size_t i, size_t end, unsigned char c)
-{
-    bool neg;
-    size_t j = class_body(pat, end, i, &neg);
-    size_t last = end - 1; /* the closing ']' */
-    bool hit = false;
-    while (j < last) {
-        unsigned char lo = 0, hi = 0;
-        if (!class_item(pat, last + 1, &j, &lo, &hi)) {
-            break; /* not reached for a checked class */
-        }
-        if (c >= lo && c <= hi) {
-            hit = true;
-        }
-    }
-    return hit != neg;
-}
-
 static struct tok tok_at(const char *pat, size_t plen, size_t i)
 {
     struct tok t = {T_END, i, 0, NULL};
@@ -149,10 +131,15 @@ int as_glob_check(const char *pat, size_t plen, const char **why)
         *why = "pattern too long";
         return -ENAMETOOLONG;
     }
+    unsigned classes = 0;
     for (size_t i = 0; i < plen;) {
         struct tok t = tok_at(pat, plen, i);
         if (t.type == T_BAD) {
             *why = t.why;
+            return -EINVAL;
+        }
+        if (t.type == T_CLASS && ++classes > AS_GLOB_CLASSES_MAX) {
+            *why = "too many '[...]' classes in pattern";
             return -EINVAL;
         }
         i = t.next;
@@ -186,8 +173,32 @@ size_t as_glob_literal_count(const char *pat, size_t plen)
     return n;
 }
 
-/* States: one bit per pattern position (a token start) plus the end. */
+/* The matcher is a bit-parallel NFA (Shift-And): state k means "tokens
+ * 0..k-1 matched", state n (the number of tokens) accepts.  A pattern of at
+ * most AS_GLOB_PATTERN_MAX bytes has at most that many tokens, so the
+ * states fit in WORDS 64-bit words.
+ *
+ * Each byte of the string costs a bounded amount of work whatever the
+ * pattern: the literal tokens of the NSLOT most frequent bytes have
+ * precomputed masks, any other byte is at most 255 / (NSLOT + 1) tokens
+ * long to walk, and the at most AS_GLOB_CLASSES_MAX classes are bitmaps. */
 #define WORDS ((AS_GLOB_PATTERN_MAX + 1 + 63) / 64)
+#define NSLOT 32
+#define NONE 0xff /* no token (token indexes are below AS_GLOB_PATTERN_MAX) */
+
+struct prog {
+    unsigned n;                    /* tokens */
+    unsigned w;                    /* words in use */
+    unsigned ncls;                 /* classes */
+    uint64_t anym[WORDS], clsm[WORDS], starm[WORDS], dstarm[WORDS];
+    uint64_t eps[WORDS];           /* tokens that may be skipped */
+    uint8_t slot[256];             /* byte -> 0 (no literal), 1..NSLOT, or NONE */
+    uint8_t head[256];             /* byte -> first literal token of it */
+    uint8_t next[WORDS * 64];      /* literal token -> next one of the same byte */
+    uint8_t clstok[AS_GLOB_CLASSES_MAX];        /* class -> its token */
+    uint64_t clsbits[AS_GLOB_CLASSES_MAX][4];   /* class -> the bytes it takes */
+    uint64_t tab[NSLOT][WORDS];    /* slot -> its literal tokens */
+};
 
 static inline void set_bit(uint64_t *s, size_t i)
 {
@@ -199,87 +210,173 @@ static inline bool has_bit(const uint64_t *s, size_t i)
     return (s[i / 64] >> (i % 64)) & 1;
 }
 
-/* Add the positions reachable without consuming a byte.  Every such edge
- * goes forward, so one increasing sweep computes the closure. */
-static void closure(const char *pat, size_t plen, uint64_t *s)
+static void class_bits(const char *pat, size_t i, size_t end, uint64_t bm[4])
 {
-    for (size_t i = 0; i < plen; i++) {
-        if (!has_bit(s, i)) {
+    bool neg;
+    size_t j = class_body(pat, end, i, &neg);
+    memset(bm, 0, 4 * sizeof bm[0]);
+    while (j < end - 1) {
+        unsigned char lo = 0, hi = 0;
+        if (!class_item(pat, end, &j, &lo, &hi)) {
+            break; /* not reached for a checked class */
+        }
+        for (unsigned c = lo; c <= hi; c++) {
+            set_bit(bm, c);
+        }
+    }
+    if (neg) {
+        for (int k = 0; k < 4; k++) {
+            bm[k] = ~bm[k];
+        }
+    }
+    bm['/' / 64] &= ~((uint64_t)1 << ('/' % 64)); /* never '/' */
+}
+
+static bool compile(const char *pat, size_t plen, struct prog *g)
+{
+    if (as_glob_check(pat, plen, NULL) != 0) {
+        return false;
+    }
+    uint8_t lit[WORDS * 64];
+    uint16_t count[256];
+    memset(g, 0, offsetof(struct prog, clsbits));
+    memset(g->head, NONE, sizeof g->head);
+    memset(count, 0, sizeof count);
+    unsigned k = 0;
+    for (size_t i = 0; i < plen; k++) {
+        struct tok t = tok_at(pat, plen, i);
+        switch (t.type) {
+        case T_LIT:
+            lit[k] = t.c;
+            count[t.c]++;
+            /* the '/' right after a "**" that follows a '/' (or starts the
+             * pattern) is optional: "/ ** /" also matches "/" */
+            if (t.c == '/' && t.next == i + 1 && k > 0 && has_bit(g->dstarm, k - 1) &&
+                (i == 2 || (i > 2 && pat[i - 3] == '/'))) {
+                set_bit(g->eps, k);
+            }
+            break;
+        case T_ANY:
+            set_bit(g->anym, k);
+            break;
+        case T_CLASS:
+            g->clstok[g->ncls] = (uint8_t)k;
+            class_bits(pat, i, t.next, g->clsbits[g->ncls]);
+            g->ncls++;
+            set_bit(g->clsm, k);
+            break;
+        case T_STAR:
+            set_bit(g->starm, k);
+            set_bit(g->eps, k);
+            break;
+        case T_DSTAR:
+            set_bit(g->dstarm, k);
+            set_bit(g->eps, k);
+            break;
+        case T_END:
+        case T_BAD:
+            return false;
+        }
+        i = t.next;
+    }
+    g->n = k;
+    g->w = (k + 1 + 63) / 64;
+    /* slots for the most frequent bytes, chains for the others */
+    for (unsigned sl = 1; sl <= NSLOT; sl++) {
+        unsigned best = 256;
+        for (unsigned c = 0; c < 256; c++) {
+            if (count[c] && g->slot[c] == 0 && (best == 256 || count[c] > count[best])) {
+                best = c;
+            }
+        }
+        if (best == 256) {
+            break;
+        }
+        g->slot[best] = (uint8_t)sl;
+        memset(g->tab[sl - 1], 0, sizeof g->tab[0]);
+    }
+    for (unsigned t = k; t-- > 0;) {
+        if (has_bit(g->anym, t) || has_bit(g->clsm, t) || has_bit(g->starm, t) ||
+            has_bit(g->dstarm, t)) {
             continue;
         }
-        struct tok t = tok_at(pat, plen, i);
-        if (t.type == T_STAR || t.type == T_DSTAR) {
-            set_bit(s, t.next);
+        unsigned char c = lit[t];
+        if (g->slot[c] == 0) {
+            g->slot[c] = NONE;
         }
-        /* "/ ** /" (and a leading "** /") may also match one '/': skip
-         * the slash after the '**'. */
-        if (t.type == T_DSTAR && (i == 0 || pat[i - 1] == '/') && t.next < plen &&
-            pat[t.next] == '/') {
-            set_bit(s, t.next + 1);
+        if (g->slot[c] != NONE) {
+            set_bit(g->tab[g->slot[c] - 1], t);
         }
+        g->next[t] = g->head[c];
+        g->head[c] = (uint8_t)t;
+    }
+    return true;
+}
+
+/* Every state reachable through skippable tokens: a run of skippable
+ * tokens entered at k reaches every later token of the run and the one
+ * after it.  Adding the entered bits to the run mask carries through each
+ * run exactly that far: S | ((M + (S & M)) ^ M). */
+static void closure(const struct prog *g, uint64_t *s)
+{
+    uint64_t carry = 0;
+    for (unsigned w = 0; w < g->w; w++) {
+        uint64_t m = g->eps[w], a = s[w] & m;
+        uint64_t sum = m + a;
+        uint64_t c1 = sum < m;
+        uint64_t sum2 = sum + carry;
+        uint64_t c2 = sum2 < sum;
+        s[w] |= sum2 ^ m;
+        carry = c1 | c2;
     }
 }
 
 bool as_glob_match(const char *pat, size_t plen, const char *str, size_t slen)
 {
-    if (as_glob_check(pat, plen, NULL) != 0) {
+    struct prog g;
+    if (!compile(pat, plen, &g)) {
         return false;
     }
-    uint64_t cur[WORDS], nxt[WORDS];
-    size_t words = (plen + 1 + 63) / 64;
-    memset(cur, 0, words * sizeof cur[0]);
-    set_bit(cur, 0);
-    closure(pat, plen, cur);
+    uint64_t cur[WORDS] = {0}, take[WORDS];
+    cur[0] = 1;
+    closure(&g, cur);
     for (size_t k = 0; k < slen; k++) {
         unsigned char c = (unsigned char)str[k];
-        bool any = false;
-        memset(nxt, 0, words * sizeof nxt[0]);
-        for (size_t w = 0; w < words; w++) {
-            uint64_t bits = cur[w];
-            while (bits) {
-                size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
-                bits &= bits - 1;
-                struct tok t = tok_at(pat, plen, i);
-                switch (t.type) {
-                case T_LIT:
-                    if (c == t.c) {
-                        set_bit(nxt, t.next);
-                        any = true;
-                    }
-                    break;
-                case T_ANY:
-                    if (c != '/') {
-                        set_bit(nxt, t.next);
-                        any = true;
-                    }
-                    break;
-                case T_CLASS:
-                    if (c != '/' && class_match(pat, i, t.next, c)) {
-                        set_bit(nxt, t.next);
-                        any = true;
-                    }
-                    break;
-                case T_STAR:
-                    if (c != '/') {
-                        set_bit(nxt, i);
-                        any = true;
-                    }
-                    break;
-                case T_DSTAR:
-                    set_bit(nxt, i);
-                    any = true;
-                    break;
-                case T_END:
-                case T_BAD:
-                    break;
+        /* take: the tokens that consume c */
+        uint8_t sl = g.slot[c];
+        if (sl == 0) {
+            memset(take, 0, sizeof take);
+        } else if (sl != NONE) {
+            memcpy(take, g.tab[sl - 1], sizeof take);
+        } else {
+            memset(take, 0, sizeof take);
+            for (unsigned t = g.head[c]; t != NONE; t = g.next[t]) {
+                set_bit(take, t);
+            }
+        }
+        if (c != '/') {
+            for (unsigned w = 0; w < g.w; w++) {
+                take[w] |= g.anym[w];
+            }
+            for (unsigned i = 0; i < g.ncls; i++) {
+                if (has_bit(g.clsbits[i], c)) {
+                    set_bit(take, g.clstok[i]);
                 }
             }
+        }
+        /* advance past consuming tokens; stars stay */
+        uint64_t any = 0, in = 0;
+        for (unsigned w = 0; w < g.w; w++) {
+            uint64_t t = cur[w] & take[w];
+            uint64_t stay = cur[w] & (g.dstarm[w] | (c != '/' ? g.starm[w] : 0));
+            cur[w] = (t << 1) | in | stay;
+            in = t >> 63;
+            any |= cur[w];
         }
         if (!any) {
             return false;
         }
-        closure(pat, plen, nxt);
-        memcpy(cur, nxt, words * sizeof cur[0]);
+        closure(&g, cur);
     }
-    return has_bit(cur, plen);
+    return has_bit(cur, g.n);
 }

@@ -8,7 +8,7 @@
 
 #include "glob.h"
 
-#define RMAX 64
+#define RMAX AS_GLOB_PATTERN_MAX
 
 static const char *P, *S;
 static size_t PL, SL;
@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         S = str;
         PL = plen;
         SL = slen;
-        memset(memo, 0, sizeof memo);
+        memset(memo, 0, (plen + 3) * sizeof memo[0]);
         bool want = ref(0, 0);
         if (want != m) {
             fprintf(stderr, "glob mismatch: pattern '%.*s' string '%.*s': got %d want %d\n",

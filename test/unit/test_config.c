@@ -193,6 +193,53 @@ START_TEST(glob_specificity_helpers)
 }
 END_TEST
 
+/* Patterns of more than 64 tokens: state words and the closure's carry
+ * across word boundaries. */
+START_TEST(glob_long_patterns)
+{
+    char pat[AS_GLOB_PATTERN_MAX + 1], str[600];
+    /* 62 literals, then a run of 4 "**" (tokens 62..65), then "x" */
+    memset(pat, 'p', 62);
+    memcpy(pat + 62, "********x", 10);
+    memset(str, 'p', 62);
+    memcpy(str + 62, "/q/r/x", 7);
+    ck_assert(gm(pat, str));
+    str[62] = '\0';
+    strcat(str, "x");
+    ck_assert(gm(pat, str));
+    str[62] = '\0';
+    strcat(str, "/y");
+    ck_assert(!gm(pat, str));
+    /* "/a*" repeated: 150 tokens, the string jumps word boundaries */
+    size_t n = 0, m = 0;
+    for (int i = 0; i < 50; i++) {
+        memcpy(pat + n, "/a*", 3);
+        n += 3;
+        m += (size_t)snprintf(str + m, sizeof str - m, "/a%s", i % 3 ? "bc" : "");
+    }
+    pat[n] = '\0';
+    ck_assert(gm(pat, str));
+    str[m - 1] = '/';
+    ck_assert(!gm(pat, str));
+    /* "/ ** /" chains across a word boundary: 60 literals then 20 of them */
+    n = 0;
+    memset(pat, 'z', 60);
+    n = 60;
+    for (int i = 0; i < 20; i++) {
+        memcpy(pat + n, "/**", 3);
+        n += 3;
+    }
+    memcpy(pat + n, "/e", 3);
+    memset(str, 'z', 60);
+    memcpy(str + 60, "/e", 3);
+    ck_assert(gm(pat, str));
+    memcpy(str + 60, "/d/d/d/e", 9);
+    ck_assert(gm(pat, str));
+    memcpy(str + 60, "/e/", 4);
+    ck_assert(!gm(pat, str));
+}
+END_TEST
+
 /* Exponential backtracking would take ages here; the NFA is linear in the
  * string for a given pattern. */
 START_TEST(glob_pathological_is_fast)
@@ -478,8 +525,25 @@ START_TEST(parse_too_many_excludes)
     ck_assert_uint_eq(c.program.v.nexclude, 5);
     ck_assert_int_eq(as_config_parse(text, n, "f", "/p/q", &c, collect, &ms), -EINVAL);
     ck_assert_int_eq(ms.n, 1);
-    ck_assert_str_eq(ms.m[0], "f:11: too many exclude= globs (at most 8)");
+    ck_assert_str_eq(ms.m[0], "f:11: too many exclude= globs for this program (at most 8, "
+                              "the global section's included)");
     ck_assert(layers_empty(&c));
+
+    /* the global section's globs count too; a glob repeated is counted once */
+    static const char text2[] = "exclude = /g1\nexclude = /g2\nexclude = /g3\n"
+                                "[/p/*]\nexclude = /g1\nexclude = /a1\nexclude = /a2\n"
+                                "exclude = /a3\nexclude = /a4\nexclude = /a5\n"
+                                "[/p/q]\nexclude = /b1\n";
+    ms.n = 0;
+    ck_assert_int_eq(as_config_parse(text2, sizeof text2 - 1, "f", "/p/r", &c, collect, &ms), 0);
+    struct as_policy p;
+    resolve(&c, &p);
+    ck_assert_uint_eq(p.nexclude, 8);
+    ck_assert_int_eq(as_config_parse(text2, sizeof text2 - 1, "f", "/p/q", &c, collect, &ms),
+                     -EINVAL);
+    ck_assert_int_eq(ms.n, 1);
+    ck_assert_str_eq(ms.m[0], "f:12: too many exclude= globs for this program (at most 8, "
+                              "the global section's included)");
 }
 END_TEST
 
@@ -496,6 +560,41 @@ START_TEST(parse_long_name_keeps_tail)
     ck_assert(strncmp(ms.m[0], "...", 3) == 0);
     ck_assert_ptr_nonnull(strstr(ms.m[0], "/x/name.con:1: expected"));
     ck_assert_uint_lt(strlen(ms.m[0]), 256);
+}
+END_TEST
+
+/* The shipped example must parse and mean what its comments say. */
+START_TEST(parse_shipped_example)
+{
+    static const struct {
+        const char *exe;
+        int profile, mode, execmem;
+    } cases[] = {
+        {"/usr/sbin/nginx", AS_PROFILE_STRICT, AS_MODE_ENFORCE, AS_EXECMEM_DENY},
+        {"/usr/bin/redis-check-rdb", AS_PROFILE_STRICT, AS_MODE_ENFORCE, AS_EXECMEM_DENY},
+        {"/usr/lib/postgresql/15/bin/postgres", AS_PROFILE_STRICT, AS_MODE_ENFORCE,
+         AS_EXECMEM_ALLOW},
+        {"/usr/sbin/sshd", AS_PROFILE_STRICT, AS_MODE_ENFORCE, AS_EXECMEM_DENY},
+        {"/usr/bin/node", AS_PROFILE_JIT, AS_MODE_ENFORCE, AS_EXECMEM_ALLOW},
+        {"/usr/lib/jvm/java-17-openjdk-amd64/bin/java", AS_PROFILE_JIT, AS_MODE_ENFORCE,
+         AS_EXECMEM_ALLOW},
+        {"/usr/bin/true", AS_PROFILE_DEFAULT, AS_MODE_ENFORCE, AS_EXECMEM_ALLOW},
+        {"/usr/bin/redis-server", AS_PROFILE_DEFAULT, AS_MODE_ENFORCE, AS_EXECMEM_ALLOW},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct as_config c;
+        struct msgs ms = {0};
+        struct as_policy p;
+        int r = as_config_load_buf(AS_EXAMPLE, false, cases[i].exe, buf, sizeof buf, &c, collect,
+                                   &ms);
+        ck_assert_msg(r == 0, "%s: %d %s", cases[i].exe, r, ms.n ? ms.m[0] : "");
+        resolve(&c, &p);
+        ck_assert_msg(p.profile == cases[i].profile && p.mode == cases[i].mode &&
+                          p.execmem == cases[i].execmem,
+                      "%s: profile %d mode %d execmem %d", cases[i].exe, p.profile, p.mode,
+                      p.execmem);
+        ck_assert_int_eq(p.log, AS_LOG_SYSLOG);
+    }
 }
 END_TEST
 
@@ -769,6 +868,7 @@ static Suite *config_suite(void)
     tcase_add_test(g, glob_any_and_classes);
     tcase_add_test(g, glob_invalid);
     tcase_add_test(g, glob_specificity_helpers);
+    tcase_add_test(g, glob_long_patterns);
     tcase_add_test(g, glob_pathological_is_fast);
     suite_add_tcase(s, g);
 
@@ -785,6 +885,7 @@ static Suite *config_suite(void)
     tcase_add_test(p, parse_every_problem_reported);
     tcase_add_test(p, parse_too_many_excludes);
     tcase_add_test(p, parse_long_name_keeps_tail);
+    tcase_add_test(p, parse_shipped_example);
     suite_add_tcase(s, p);
 
     TCase *l = tcase_create("load");
