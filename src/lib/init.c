@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "log.h"
 #include "seal.h"
 #include "startup.h"
@@ -25,7 +26,7 @@ union as_policy_page as_page __attribute__((aligned(AS_PAGE_ALIGN)));
 /* 0: nothing yet, 1: being initialised, 2: policy ready */
 static int init_state;
 
-#define AS_MAX_PENDING 4
+#define AS_MAX_PENDING 8
 static char pending[AS_MAX_PENDING][256];
 static int npending;
 static int dropped;
@@ -70,13 +71,65 @@ static const char *early_getenv(const char *name)
     return NULL;
 }
 
+#ifndef AUTOSEAL_SYSCONF
+#define AUTOSEAL_SYSCONF AS_CONFIG_PATH
+#endif
+
+/* The executable's real path, for program sections; NULL if unknown. */
+static const char *exe_path(char *buf, size_t len)
+{
+    long n = as_syscall3(__NR_readlink, (long)"/proc/self/exe", (long)buf, (long)(len - 1));
+    if (n > 0) {
+        buf[n] = '\0';
+        static const char deleted[] = " (deleted)";
+        size_t dl = sizeof deleted - 1;
+        if ((size_t)n > dl && strcmp(buf + n - dl, deleted) == 0) {
+            buf[n - dl] = '\0';
+        }
+        return buf;
+    }
+    /* no /proc: the path the program was started with, if absolute */
+    const char *fn = (const char *)getauxval(AT_EXECFN);
+    return fn && fn[0] == '/' ? fn : NULL;
+}
+
+static struct as_config config;
+static const char *config_used = "none";
+static char exe_buf[4096];
+
 static void resolve_policy(void)
 {
-    struct as_settings layers[1];
+    struct as_settings layers[3];
     size_t nlayers = 0;
     bool privileged = getauxval(AT_SECURE) != 0;
 
     as_page.f.privileged = privileged;
+    /* The configuration file: the system one, or AUTOSEAL_CONFIG for
+     * programs that are not privileged.  The system file must be owned by
+     * root and not writable by others (a looser file could weaken every
+     * root daemon); a file with any error is ignored as a whole and the
+     * built-in defaults apply. */
+    const char *cfg_path = AUTOSEAL_SYSCONF;
+    bool strict_owner = true;
+    if (!privileged) {
+        const char *env_cfg = early_getenv("AUTOSEAL_CONFIG");
+        if (env_cfg != NULL && env_cfg[0] != '\0') {
+            cfg_path = env_cfg;
+            strict_owner = geteuid() == 0;
+        }
+    }
+    const char *exe = exe_path(exe_buf, sizeof exe_buf);
+    memset(&config, 0, sizeof config);
+    int cr = as_config_load(cfg_path, strict_owner, exe, &config, collect_error, NULL);
+    if (cr == 0) {
+        layers[nlayers++] = config.global;
+        layers[nlayers++] = config.program;
+        config_used = cfg_path;
+    } else if (cr != -ENOENT) {
+        collect_error(NULL, "configuration file ignored: built-in defaults apply");
+    } else if (cfg_path != (const char *)AUTOSEAL_SYSCONF) {
+        collect_error(NULL, "AUTOSEAL_CONFIG names a file that does not exist: built-in defaults apply");
+    }
     if (!privileged) {
         const char *opts = early_getenv("AUTOSEAL_OPTIONS");
         if (opts != NULL) {
@@ -89,10 +142,10 @@ static void resolve_policy(void)
     as_tracker_snapshot(); /* what is loaded now is what loaded at startup */
     as_log_configure(&as_page.f.policy, privileged);
     for (int i = 0; i < npending; i++) {
-        as_log(AS_LEVEL_WARN, "event=bad-option msg=\"%s\"", pending[i]);
+        as_log(AS_LEVEL_WARN, "event=bad-config msg=\"%s\"", pending[i]);
     }
     if (dropped) {
-        as_log(AS_LEVEL_WARN, "event=bad-option msg=\"%d more errors\"", dropped);
+        as_log(AS_LEVEL_WARN, "event=bad-config msg=\"%d more problems not shown\"", dropped);
     }
 }
 
@@ -203,7 +256,8 @@ __attribute__((constructor)) static void autoseal_ctor(void)
         if (p->inherit == AS_INHERIT_NO) {
             as_drop_from_environment();
         }
-        as_log(AS_LEVEL_INFO, "event=startup mode=off");
+        as_log(AS_LEVEL_INFO, "event=startup mode=off config=%s section=%u", config_used,
+               config.section_line);
         errno = saved;
         return;
     }
@@ -229,8 +283,8 @@ __attribute__((constructor)) static void autoseal_ctor(void)
         as_drop_from_environment();
     }
     as_log(AS_LEVEL_INFO,
-           "event=startup mode=%s profile=%s objects=%lu sealed=%lu partial=%lu bytes=%lu calls=%lu holes=%lu us=%lu",
-           as_mode_name(p->mode), as_profile_name(p->profile), res.objects, res.objects_sealed,
+           "event=startup mode=%s profile=%s config=%s section=%u objects=%lu sealed=%lu partial=%lu bytes=%lu calls=%lu holes=%lu us=%lu",
+           as_mode_name(p->mode), as_profile_name(p->profile), config_used, config.section_line, res.objects, res.objects_sealed,
            res.objects_partial, res.st.bytes, res.st.calls, res.st.holes, (unsigned long)(t1 - t0));
     errno = saved;
 }

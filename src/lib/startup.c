@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "glob.h"
 #include "log.h"
 #include "ranges.h"
 #include "registry.h"
@@ -106,6 +107,14 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
     if (as_is_vdso(c, info)) {
         res->skipped++;
         return 0;
+    }
+    for (unsigned g = 0; g < c->p->nexclude; g++) {
+        const char *pat = c->p->exclude[g];
+        if (as_glob_match(pat, strlen(pat), name, strlen(name))) {
+            res->skipped++;
+            as_log(AS_LEVEL_INFO, "event=excluded object=%s glob=%s", name, pat);
+            return 0;
+        }
     }
     res->objects++;
 

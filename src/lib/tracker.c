@@ -484,11 +484,18 @@ void as_tracker_startup(const struct as_policy *p, struct as_walk_result *res)
 void *as_dl_enter(long which, void **ra_slot, long *regs)
 {
     int saved = errno;
-    as_init_policy();
     if (which < 0 || which >= AS_DL_COUNT) {
         which = AS_DL_DLSYM;
     }
     void *fn = resolve((int)which);
+    /* Before our constructor nothing is tracked, so do nothing else: the
+     * caller may be a sanitizer runtime initialising itself (ASan looks up
+     * its interceptors with dlsym while its own string functions cannot be
+     * called yet). */
+    if (!__atomic_load_n(&startup_done, __ATOMIC_ACQUIRE)) {
+        errno = saved;
+        return fn;
+    }
     if (!in_tracker) {
         as_safe_point((void *)ra_slot, true);
         if (which == AS_DL_DLOPEN || which == AS_DL_DLMOPEN) {
