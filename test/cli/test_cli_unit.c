@@ -44,7 +44,7 @@ START_TEST(smaps_grouping)
     struct object_stats *o;
     size_t no;
     struct process_stats ps;
-    smaps_group(m, n, &o, &no, &ps);
+    smaps_group(m, n, 4096, NULL, NULL, &o, &no, &ps);
     /* prog (5 maps + bss), libx (3), libautoseal (1); locale-archive is data */
     ck_assert_uint_eq(no, 3);
     ck_assert_str_eq(o[0].path, "/usr/bin/prog");
