@@ -2,18 +2,24 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "cmds.h"
 #include "config.h"
 #include "smaps.h"
 #include "util.h"
 
+#define EXEMPT_REASON "ld.so __stack_prot page, ldso-relro=safe"
+
 static const char status_help[] =
-    "Usage: autoseal status [--json] [--require-sealed] PID...\n"
-    "       autoseal status --all [--json] [--require-sealed]\n"
+    "Usage: autoseal status [--json] [--require-sealed [--strict]] PID...\n"
+    "       autoseal status --all [--json] [--require-sealed [--strict]]\n"
     "\n"
     "Read /proc/PID/smaps, group the mappings by ELF object and report, per\n"
     "object, the sealed and unsealed bytes of its image, executable mappings\n"
@@ -21,11 +27,15 @@ static const char status_help[] =
     "of image memory, of non-writable image memory and of executable memory\n"
     "that is sealed, and whether libautoseal is loaded.  The default profile\n"
     "leaves writable .data/.bss unsealed by design: the non-writable share is\n"
-    "the one that should be 100%.\n"
+    "the one that should be 100%.  An object's image is its PT_LOAD extent,\n"
+    "read from the mapped file's program headers.  The ld.so RELRO page that\n"
+    "ldso-relro=safe leaves unsealed on purpose is shown as exempt.\n"
     "\n"
     "  --all              one line per readable process, worst first\n"
     "  --json             machine-readable output (schema in docs/cli.md)\n"
-    "  --require-sealed   exit 1 when any non-writable image mapping is unsealed\n"
+    "  --require-sealed   exit 1 when any non-writable image mapping is unsealed,\n"
+    "                     exempt ld.so __stack_prot pages excepted\n"
+    "  --strict           with --require-sealed: count exempt pages too\n"
     "\n"
     "Exit status: 0 ok, 1 a process could not be read or (with\n"
     "--require-sealed) has unsealed non-writable image memory, 2 usage error.\n";
@@ -40,6 +50,154 @@ struct proc {
     size_t nobjs;
     struct process_stats ps;
 };
+
+struct proc_ctx {
+    int pid;
+    int memfd;          /* /proc/PID/mem, opened on first use */
+    int memerr;         /* errno of a failed open */
+    bool have_interp;   /* the ELF interpreter of /proc/PID/exe was found */
+    dev_t interp_dev;
+    ino_t interp_ino;
+};
+
+static size_t page_size(void)
+{
+    long v = sysconf(_SC_PAGESIZE);
+    return v > 0 ? (size_t)v : 4096;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* Open the file that mapping m maps: /proc/PID/map_files (exact, needs
+ * privilege), else its path through /proc/PID/root, else its path; a file
+ * found by path must have the mapping's device and inode. */
+static int open_mapped(int pid, const struct mapping *m, char *why, size_t whylen)
+{
+    char p[4200];
+    snprintf(p, sizeof p, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, pid, m->start, m->end);
+    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd >= 0) {
+        return fd;
+    }
+    if (ends_with(m->path, " (deleted)")) {
+        snprintf(why, whylen, "the file was deleted and /proc/%d/map_files is not readable", pid);
+        return -1;
+    }
+    snprintf(p, sizeof p, "/proc/%d/root%s", pid, m->path);
+    fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    }
+    if (fd < 0) {
+        snprintf(why, whylen, "cannot open %s: %s", m->path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_ino != (ino_t)m->inode ||
+        major(st.st_dev) != m->dev_major || minor(st.st_dev) != m->dev_minor) {
+        snprintf(why, whylen, "%s is not the mapped file (replaced?)", m->path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int layout_fd(int fd, struct elf_layout *out, char *why, size_t whylen)
+{
+    size_t len = 4096, need = 0;
+    for (int round = 0; round < 2; round++) {
+        unsigned char *buf = xmalloc(len);
+        ssize_t got = pread(fd, buf, len, 0);
+        if (got < 0) {
+            snprintf(why, whylen, "cannot read: %s", strerror(errno));
+            free(buf);
+            return -1;
+        }
+        int r = elf_layout_parse(buf, (size_t)got, out, &need, why, whylen);
+        free(buf);
+        if (r <= 0) {
+            return r;
+        }
+        if ((size_t)got < len || need > ((size_t)1 << 20)) {
+            snprintf(why, whylen, "program headers beyond the end of the file");
+            return -1;
+        }
+        len = need;
+    }
+    snprintf(why, whylen, "program headers beyond the end of the file");
+    return -1;
+}
+
+static int read_layout(void *ctx, const struct mapping *m, struct elf_layout *out, char *why,
+                       size_t whylen)
+{
+    const struct proc_ctx *c = ctx;
+    int fd = open_mapped(c->pid, m, why, whylen);
+    if (fd < 0) {
+        return -1;
+    }
+    int r = layout_fd(fd, out, why, whylen);
+    close(fd);
+    return r;
+}
+
+/* Device and inode of the ELF interpreter named by /proc/PID/exe. */
+static void find_interp(struct proc_ctx *c)
+{
+    char p[4200], why[160];
+    snprintf(p, sizeof p, "/proc/%d/exe", c->pid);
+    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        return;
+    }
+    struct elf_layout el;
+    char interp[4096];
+    if (layout_fd(fd, &el, why, sizeof why) != 0 || !el.have_interp || el.interp_size == 0 ||
+        el.interp_size >= sizeof interp ||
+        pread(fd, interp, el.interp_size, (off_t)el.interp_offset) != (ssize_t)el.interp_size) {
+        close(fd);
+        return;
+    }
+    close(fd);
+    interp[el.interp_size] = '\0';
+    if (interp[0] != '/') {
+        return;
+    }
+    struct stat st;
+    snprintf(p, sizeof p, "/proc/%d/root%s", c->pid, interp);
+    if (stat(p, &st) != 0 && stat(interp, &st) != 0) {
+        return;
+    }
+    c->have_interp = true;
+    c->interp_dev = st.st_dev;
+    c->interp_ino = st.st_ino;
+}
+
+static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+    struct proc_ctx *c = ctx;
+    if (c->memfd < 0) {
+        if (c->memerr) {
+            return -c->memerr;
+        }
+        char p[64];
+        snprintf(p, sizeof p, "/proc/%d/mem", c->pid);
+        c->memfd = open(p, O_RDONLY | O_CLOEXEC);
+        if (c->memfd < 0) {
+            c->memerr = errno;
+            return -c->memerr;
+        }
+    }
+    ssize_t r = pread(c->memfd, buf, len, (off_t)addr);
+    if (r < 0) {
+        return -errno;
+    }
+    return (size_t)r == len ? 0 : -EIO;
+}
 
 static int load_proc(int pid, struct proc *p)
 {
@@ -68,10 +226,35 @@ static int load_proc(int pid, struct proc *p)
         snprintf(p->err, sizeof p->err, "no mappings (a kernel thread or an exited process)");
         return -1;
     }
-    smaps_group(p->maps, p->nmaps, &p->objs, &p->nobjs, &p->ps);
+    struct proc_ctx c = {.pid = pid, .memfd = -1};
+    size_t page = page_size();
+    smaps_group(p->maps, p->nmaps, page, read_layout, &c, &p->objs, &p->nobjs, &p->ps);
     if (!p->ps.have_vmflags) {
         snprintf(p->err, sizeof p->err, "%s has no VmFlags lines: seal state unknown", path);
         return -1;
+    }
+    find_interp(&c);
+    for (size_t k = 0; k < p->nobjs; k++) {
+        struct object_stats *o = &p->objs[k];
+        const struct mapping *f = &p->maps[o->first];
+        bool ldso = smaps_ldso_name(o->path) ||
+                    (c.have_interp && f->inode == (uint64_t)c.interp_ino &&
+                     f->dev_major == major(c.interp_dev) && f->dev_minor == minor(c.interp_dev));
+        if (!ldso) {
+            continue;
+        }
+        int er = smaps_ldso_exempt(p->maps, p->nmaps, p->objs, k, page, read_mem, &c, &p->ps);
+        if (er > 0) {
+            snprintf(o->note, sizeof o->note, "exempt (" EXEMPT_REASON "): %d mapping%s", er,
+                     er == 1 ? "" : "s");
+        } else if (er < 0 && !o->note[0]) {
+            snprintf(o->note, sizeof o->note,
+                     "ld.so exemption not applied: cannot read /proc/%d/mem: %s", pid,
+                     strerror(-er));
+        }
+    }
+    if (c.memfd >= 0) {
+        close(c.memfd);
     }
     return 0;
 }
@@ -95,25 +278,40 @@ static void hbytes(char *b, size_t n, uint64_t v)
     }
 }
 
+/* One line per object: three byte columns, a flags column, the path last;
+ * details on indented lines below (format in docs/cli.md). */
 static void print_human(const struct proc *p)
 {
     const struct process_stats *s = &p->ps;
     printf("PID %d (%s)\n", p->pid, p->comm);
-    printf("  %-44s %9s %9s %9s %s\n", "OBJECT", "SEALED", "UNSEALED", "RO-UNSEAL", "NOTES");
+    printf("  %9s %9s %9s %-5s %s\n", "SEALED", "UNSEALED", "RO-UNSEAL", "FLAGS", "OBJECT");
     for (size_t i = 0; i < p->nobjs; i++) {
         const struct object_stats *o = &p->objs[i];
-        char a[16], b[16], c[16];
+        char a[16], b[16], c[16], f[8];
+        size_t nf = 0;
         hbytes(a, sizeof a, o->image.sealed);
         hbytes(b, sizeof b, o->image.total - o->image.sealed);
         hbytes(c, sizeof c, o->nonwritable.total - o->nonwritable.sealed);
-        printf("  %-44s %9s %9s %9s", o->path, a, b, c);
         if (o->exec_unsealed) {
-            printf(" exec-unsealed=%zu", o->exec_unsealed);
+            f[nf++] = 'X';
         }
         if (o->wx) {
-            printf(" W+X=%zu", o->wx);
+            f[nf++] = 'W';
         }
-        putchar('\n');
+        if (o->exempt) {
+            f[nf++] = 'E';
+        }
+        if (!o->layout_known) {
+            f[nf++] = 'H';
+        }
+        if (nf == 0) {
+            f[nf++] = '-';
+        }
+        f[nf] = '\0';
+        printf("  %9s %9s %9s %-5s %s\n", a, b, c, f, o->path);
+        if (o->note[0]) {
+            printf("  %9s %9s %9s %-5s   note: %s\n", "", "", "", "", o->note);
+        }
     }
     for (size_t i = 0; i < p->nmaps; i++) {
         const struct mapping *m = &p->maps[i];
@@ -126,14 +324,24 @@ static void print_human(const struct proc *p)
             printf("  writable+executable: %" PRIx64 "-%" PRIx64 " %s %s\n", m->start, m->end,
                    m->perms, m->path[0] ? m->path : "[anon]");
         }
+        if (m->exempt && m->object >= 0) {
+            printf("  exempt (" EXEMPT_REASON "): %" PRIx64 "-%" PRIx64 " %s %s\n", m->start,
+                   m->end, m->perms, m->path);
+        }
     }
     char t[16];
     hbytes(t, sizeof t, s->image.total);
     printf("  summary: image %s, %.1f%% sealed; non-writable image %.1f%% sealed "
-           "(%zu unsealed mappings); executable memory %.1f%% sealed; "
+           "(%zu unsealed mappings, %zu exempt); executable memory %.1f%% sealed; "
            "W+X mappings %zu; libautoseal %s\n",
-           t, pct(&s->image), pct(&s->nonwritable), s->nonwritable_unsealed, pct(&s->exec_all),
-           s->wx_maps, s->autoseal_loaded ? "loaded" : "not loaded");
+           t, pct(&s->image), pct(&s->nonwritable), s->nonwritable_unsealed, s->exempt,
+           pct(&s->exec_all), s->wx_maps, s->autoseal_loaded ? "loaded" : "not loaded");
+}
+
+/* Non-writable image mappings that count against --require-sealed. */
+static size_t failing(const struct process_stats *s, bool strict)
+{
+    return strict ? s->nonwritable_unsealed : s->nonwritable_unsealed - s->exempt;
 }
 
 static void json_count(const char *name, const struct byte_count *c)
@@ -142,11 +350,15 @@ static void json_count(const char *name, const struct byte_count *c)
            c->total, c->sealed, pct(c));
 }
 
-static void json_map(const struct mapping *m)
+static void json_map(const struct mapping *m, const char *reason)
 {
     printf("{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64 "\",\"perms\":\"%s\",\"path\":",
            m->start, m->end, m->perms);
     json_str(stdout, m->path);
+    if (reason) {
+        fputs(",\"reason\":", stdout);
+        json_str(stdout, reason);
+    }
     putchar('}');
 }
 
@@ -167,15 +379,28 @@ static void print_json(const struct proc *p, bool objects)
     json_count("nonwritable_image", &s->nonwritable);
     putchar(',');
     json_count("executable", &s->exec_all);
-    printf(",\"nonwritable_unsealed_mappings\":%zu,\"wx_mappings\":%zu,\"wx_bytes\":%" PRIu64,
-           s->nonwritable_unsealed, s->wx_maps, s->wx_bytes);
+    printf(",\"nonwritable_unsealed_mappings\":%zu,\"exempt_mappings\":%zu,"
+           "\"heuristic_objects\":%zu,\"wx_mappings\":%zu,\"wx_bytes\":%" PRIu64,
+           s->nonwritable_unsealed, s->exempt, s->heuristic_objects, s->wx_maps, s->wx_bytes);
     if (objects) {
         fputs(",\"objects\":[", stdout);
         for (size_t i = 0; i < p->nobjs; i++) {
             const struct object_stats *o = &p->objs[i];
             fputs(i ? ",{\"path\":" : "{\"path\":", stdout);
             json_str(stdout, o->path);
-            printf(",\"mappings\":%zu,", o->nmaps);
+            printf(",\"mappings\":%zu,\"layout\":\"%s\",", o->nmaps,
+                   o->layout_known ? "elf" : "heuristic");
+            if (o->layout_known) {
+                printf("\"extent\":{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64 "\"},",
+                       o->layout.lo, o->layout.hi);
+            } else {
+                fputs("\"extent\":null,", stdout);
+            }
+            fputs("\"notes\":[", stdout);
+            if (o->note[0]) {
+                json_str(stdout, o->note);
+            }
+            fputs("],", stdout);
             json_count("image", &o->image);
             putchar(',');
             json_count("nonwritable", &o->nonwritable);
@@ -190,7 +415,19 @@ static void print_json(const struct proc *p, bool objects)
                         putchar(',');
                     }
                     first = false;
-                    json_map(m);
+                    json_map(m, NULL);
+                }
+            }
+            fputs("],\"exempt\":[", stdout);
+            first = true;
+            for (size_t k = 0; k < p->nmaps; k++) {
+                const struct mapping *m = &p->maps[k];
+                if (m->object == (int)i && m->exempt) {
+                    if (!first) {
+                        putchar(',');
+                    }
+                    first = false;
+                    json_map(m, EXEMPT_REASON);
                 }
             }
             printf("],\"wx_mappings\":%zu}", o->wx);
@@ -204,7 +441,7 @@ static void print_json(const struct proc *p, bool objects)
                     putchar(',');
                 }
                 first = false;
-                json_map(m);
+                json_map(m, NULL);
             }
         }
         putchar(']');
@@ -238,7 +475,7 @@ static int worst_first(const void *a, const void *b)
     return x->pid - y->pid;
 }
 
-static int status_all(bool json, bool require)
+static int status_all(bool json, bool require, bool strict)
 {
     DIR *d = opendir("/proc");
     if (!d) {
@@ -273,7 +510,7 @@ static int status_all(bool json, bool require)
     }
     for (size_t i = 0; i < n; i++) {
         const struct proc *p = &v[i];
-        if (require && p->ps.nonwritable_unsealed) {
+        if (require && failing(&p->ps, strict)) {
             status = EXIT_CHECK;
         }
         if (json) {
@@ -297,7 +534,7 @@ static int status_all(bool json, bool require)
 
 int cmd_status(int argc, char **argv)
 {
-    bool json = false, require = false, all = false;
+    bool json = false, require = false, all = false, strict = false;
     int first = argc;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -311,6 +548,8 @@ int cmd_status(int argc, char **argv)
             json = true;
         } else if (!strcmp(a, "--require-sealed")) {
             require = true;
+        } else if (!strcmp(a, "--strict")) {
+            strict = true;
         } else if (!strcmp(a, "--all")) {
             all = true;
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -320,11 +559,14 @@ int cmd_status(int argc, char **argv)
             break;
         }
     }
+    if (strict && !require) {
+        die_usage("status", "--strict needs --require-sealed");
+    }
     if (all) {
         if (first < argc) {
             die_usage("status", "--all takes no PID");
         }
-        return status_all(json, require);
+        return status_all(json, require, strict);
     }
     if (first >= argc) {
         die_usage("status", "no PID given (or use --all)");
@@ -346,7 +588,7 @@ int cmd_status(int argc, char **argv)
             if (!json) {
                 warnx_("PID %s: %s", argv[i], p.err);
             }
-        } else if (require && p.ps.nonwritable_unsealed) {
+        } else if (require && failing(&p.ps, strict)) {
             status = EXIT_CHECK;
         }
         if (json) {

@@ -555,3 +555,115 @@ void elf_verdict(const struct elf_info *e, const struct file_facts *f, struct ve
         break;
     }
 }
+
+int elf_layout_parse(const unsigned char *buf, size_t len, struct elf_layout *out, size_t *need,
+                     char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG) != 0) {
+        seterr(err, errlen, "not an ELF file");
+        return -1;
+    }
+    bool is64 = buf[EI_CLASS] == ELFCLASS64;
+    if (!is64 && buf[EI_CLASS] != ELFCLASS32) {
+        seterr(err, errlen, "invalid ELF class %u", buf[EI_CLASS]);
+        return -1;
+    }
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const unsigned char native = ELFDATA2LSB;
+#else
+    const unsigned char native = ELFDATA2MSB;
+#endif
+    if (buf[EI_DATA] != native) {
+        seterr(err, errlen, "not in the native byte order");
+        return -1;
+    }
+    size_t ehsize = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+    if (len < ehsize) {
+        *need = ehsize;
+        return 1;
+    }
+    uint64_t phoff;
+    size_t phnum, phentsize, want = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+    if (is64) {
+        Elf64_Ehdr eh;
+        memcpy(&eh, buf, sizeof eh);
+        phoff = eh.e_phoff;
+        phnum = eh.e_phnum;
+        phentsize = eh.e_phentsize;
+        out->type = eh.e_type;
+    } else {
+        Elf32_Ehdr eh;
+        memcpy(&eh, buf, sizeof eh);
+        phoff = eh.e_phoff;
+        phnum = eh.e_phnum;
+        phentsize = eh.e_phentsize;
+        out->type = eh.e_type;
+    }
+    out->elfclass = is64 ? 64 : 32;
+    if (phnum == 0 || phnum >= PN_XNUM) {
+        seterr(err, errlen, "no usable program header table (e_phnum %zu)", phnum);
+        return -1;
+    }
+    if (phentsize != want) {
+        seterr(err, errlen, "bad program header entry size %zu", phentsize);
+        return -1;
+    }
+    if (phoff > (uint64_t)MAX_PHNUM * 1024 * 1024) {
+        seterr(err, errlen, "implausible program header offset 0x%llx", (unsigned long long)phoff);
+        return -1;
+    }
+    uint64_t end = phoff + (uint64_t)phnum * phentsize;
+    if (end > len) {
+        *need = (size_t)end;
+        return 1;
+    }
+    bool have_load = false;
+    for (size_t i = 0; i < phnum; i++) {
+        uint64_t type, off, va, filesz, memsz;
+        const unsigned char *p = buf + phoff + i * phentsize;
+        if (is64) {
+            Elf64_Phdr ph;
+            memcpy(&ph, p, sizeof ph);
+            type = ph.p_type, off = ph.p_offset, va = ph.p_vaddr, filesz = ph.p_filesz;
+            memsz = ph.p_memsz;
+        } else {
+            Elf32_Phdr ph;
+            memcpy(&ph, p, sizeof ph);
+            type = ph.p_type, off = ph.p_offset, va = ph.p_vaddr, filesz = ph.p_filesz;
+            memsz = ph.p_memsz;
+        }
+        if (type == PT_LOAD) {
+            if (va + memsz < va) {
+                seterr(err, errlen, "PT_LOAD %zu wraps around the address space", i);
+                return -1;
+            }
+            if (!have_load || va < out->min_vaddr) {
+                out->min_vaddr = out->first_vaddr = va;
+                out->first_offset = off;
+            }
+            if (!have_load || va + memsz > out->max_end) {
+                out->max_end = va + memsz;
+            }
+            have_load = true;
+            out->nload++;
+        } else if (type == PT_GNU_RELRO && !out->have_relro) {
+            if (va + memsz < va) {
+                seterr(err, errlen, "PT_GNU_RELRO wraps around the address space");
+                return -1;
+            }
+            out->have_relro = true;
+            out->relro_vaddr = va;
+            out->relro_memsz = memsz;
+        } else if (type == PT_INTERP && !out->have_interp) {
+            out->have_interp = true;
+            out->interp_offset = off;
+            out->interp_size = filesz;
+        }
+    }
+    if (!have_load) {
+        seterr(err, errlen, "no PT_LOAD segment");
+        return -1;
+    }
+    return 0;
+}

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum elf_link { LINK_NONE = 0, LINK_DYNAMIC, LINK_STATIC, LINK_STATIC_PIE };
 enum elf_relro { RELRO_NONE = 0, RELRO_PARTIAL, RELRO_FULL };
@@ -55,6 +56,30 @@ struct verdict {
 
 /* Decide whether LD_PRELOADed autoseal can protect this file. */
 void elf_verdict(const struct elf_info *e, const struct file_facts *f, struct verdict *v);
+
+/* The load layout of an ELF file, from its ELF header and program headers
+ * only (a prefix of the file is enough).  Used by 'status' to find the
+ * exact extent of a mapped object. */
+struct elf_layout {
+    int elfclass;           /* 32 or 64 */
+    int type;               /* e_type */
+    size_t nload;           /* PT_LOAD count (at least 1 on success) */
+    uint64_t first_vaddr;   /* p_vaddr of the PT_LOAD with the lowest p_vaddr */
+    uint64_t first_offset;  /* its p_offset */
+    uint64_t min_vaddr;     /* lowest p_vaddr of any PT_LOAD */
+    uint64_t max_end;       /* highest p_vaddr + p_memsz of any PT_LOAD */
+    bool have_relro;        /* PT_GNU_RELRO present (first one) */
+    uint64_t relro_vaddr, relro_memsz;
+    bool have_interp;       /* PT_INTERP present */
+    uint64_t interp_offset, interp_size;
+};
+
+/* Parse the ELF header and program headers in buf[0..len), which holds the
+ * start of a file.  Returns 0; -1 with a reason in err when the file is not
+ * a usable native-byte-order ELF; or 1 with *need set when the program
+ * header table lies beyond len (call again with at least *need bytes). */
+int elf_layout_parse(const unsigned char *buf, size_t len, struct elf_layout *out, size_t *need,
+                     char *err, size_t errlen);
 
 const char *elf_link_name(enum elf_link l);
 const char *elf_relro_name(enum elf_relro r);

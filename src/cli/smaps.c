@@ -1,6 +1,8 @@
 #include "smaps.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +211,15 @@ static void count(struct byte_count *c, const struct mapping *m)
     }
 }
 
+/* Only the part of the mapping inside its object's image. */
+static void count_image(struct byte_count *c, const struct mapping *m)
+{
+    c->total += m->iend - m->istart;
+    if (m->sealed) {
+        c->sealed += m->iend - m->istart;
+    }
+}
+
 double pct(const struct byte_count *c)
 {
     return c->total ? 100.0 * (double)c->sealed / (double)c->total : 100.0;
@@ -221,58 +232,151 @@ static bool is_autoseal(const char *path)
     return strncmp(b, "libautoseal.so", 14) == 0;
 }
 
-void smaps_group(struct mapping *m, size_t n, struct object_stats **objs, size_t *nobjs,
-                 struct process_stats *ps)
+static uint64_t page_down(uint64_t v, size_t page)
+{
+    return v & ~((uint64_t)page - 1);
+}
+
+static uint64_t page_up(uint64_t v, size_t page)
+{
+    return (v + page - 1) & ~((uint64_t)page - 1);
+}
+
+/* Today's heuristic: from m[i] (file-backed, unassigned) take the same
+ * file's mappings that follow, the PROT_NONE gaps between them and an
+ * anonymous rw bss tail. */
+static void claim_heuristic(struct mapping *m, size_t n, size_t i, int k)
+{
+    size_t last = i;
+    m[i].object = k;
+    for (size_t j = i + 1; j < n; j++) {
+        struct mapping *x = &m[j];
+        if (file_backed(x)) {
+            if (!same_file(&m[i], x)) {
+                return;
+            }
+            x->object = k;
+            last = j;
+            continue;
+        }
+        if (!anonymous(x) || last + 1 != j || m[last].end != x->start) {
+            return;
+        }
+        /* A PROT_NONE gap joins when the same file follows right after. */
+        if (prot_none(x) && j + 1 < n && file_backed(&m[j + 1]) && same_file(&m[j + 1], &m[i]) &&
+            m[j + 1].start == x->end) {
+            x->object = k;
+            last = j;
+            continue;
+        }
+        /* The bss tail: anonymous rw right after a writable file mapping. */
+        if (x->perms[0] == 'r' && x->perms[1] == 'w' && m[last].perms[1] == 'w' &&
+            file_backed(&m[last])) {
+            x->object = k;
+        }
+        return; /* nothing more joins this object */
+    }
+}
+
+/* Compute the extent of the object whose first mapping is m[i] from its
+ * program headers.  False when the mapping is not where the first PT_LOAD
+ * would be. */
+static bool layout_of(const struct mapping *x, const struct elf_layout *el, size_t page,
+                      struct object_layout *out, char *why, size_t whylen)
+{
+    if (x->offset != page_down(el->first_offset, page)) {
+        snprintf(why, whylen, "first mapping is at file offset 0x%" PRIx64
+                 ", not at the first PT_LOAD's (0x%" PRIx64 ")", x->offset,
+                 page_down(el->first_offset, page));
+        return false;
+    }
+    uint64_t fv = page_down(el->first_vaddr, page);
+    if (x->start < fv) {
+        snprintf(why, whylen, "mapping below the first PT_LOAD's address");
+        return false;
+    }
+    memset(out, 0, sizeof *out);
+    out->base = x->start - fv;
+    out->lo = out->base + page_down(el->min_vaddr, page);
+    out->hi = out->base + page_up(el->max_end, page);
+    if (out->hi < out->lo || out->hi < out->base) {
+        snprintf(why, whylen, "PT_LOAD extent wraps around the address space");
+        return false;
+    }
+    if (el->have_relro) {
+        out->have_relro = true;
+        out->relro_start = out->base + el->relro_vaddr;
+        out->relro_end = out->relro_start + el->relro_memsz;
+    }
+    return true;
+}
+
+static void claim_extent(struct mapping *m, size_t n, size_t i, int k, const struct object_layout *l)
+{
+    size_t j = i;
+    while (j > 0 && m[j - 1].end > l->lo) {
+        j--;
+    }
+    for (; j < n && m[j].start < l->hi; j++) {
+        struct mapping *x = &m[j];
+        if (x->object >= 0 || x->end <= l->lo || !(anonymous(x) || same_file(x, &m[i]))) {
+            continue;
+        }
+        x->object = k;
+        x->istart = x->start > l->lo ? x->start : l->lo;
+        x->iend = x->end < l->hi ? x->end : l->hi;
+    }
+}
+
+void smaps_group(struct mapping *m, size_t n, size_t page, smaps_layout_fn fn, void *ctx,
+                 struct object_stats **objs, size_t *nobjs, struct process_stats *ps)
 {
     memset(ps, 0, sizeof *ps);
+    if (page == 0 || (page & (page - 1)) != 0) {
+        page = 4096;
+    }
     size_t cap = 16, no = 0;
     struct object_stats *o = calloc(cap, sizeof *o);
     if (!o) {
         abort();
     }
-    /* Pass 1: assign file-backed mappings and the anonymous pieces that
-     * belong to them. */
-    int cur = -1;       /* object of the previous file-backed mapping */
-    size_t last = 0;    /* index of the object's last member */
+    for (size_t i = 0; i < n; i++) {
+        m[i].object = -1;
+        m[i].istart = m[i].start;
+        m[i].iend = m[i].end;
+        m[i].exempt = false;
+    }
+    /* Pass 1: every unassigned file-backed mapping starts an object. */
     for (size_t i = 0; i < n; i++) {
         struct mapping *x = &m[i];
-        if (file_backed(x)) {
-            if (cur >= 0 && same_file(&m[o[cur].first], x)) {
-                x->object = cur;
-            } else {
-                if (no == cap) {
-                    cap *= 2;
-                    o = realloc(o, cap * sizeof *o);
-                    if (!o) {
-                        abort();
-                    }
-                }
-                memset(&o[no], 0, sizeof o[no]);
-                o[no].path = x->path;
-                o[no].first = i;
-                cur = (int)no++;
-                x->object = cur;
-            }
-            last = i;
+        if (!file_backed(x) || x->object >= 0) {
             continue;
         }
-        if (cur >= 0 && anonymous(x) && m[last].end == x->start && last + 1 == i) {
-            /* A PROT_NONE gap joins when the same file follows right after. */
-            if (prot_none(x) && i + 1 < n && file_backed(&m[i + 1]) &&
-                same_file(&m[i + 1], &m[o[cur].first]) && m[i + 1].start == x->end) {
-                x->object = cur;
-                last = i;
-                continue;
-            }
-            /* The bss tail: anonymous rw right after a writable file mapping. */
-            if (x->perms[0] == 'r' && x->perms[1] == 'w' && m[last].perms[1] == 'w' &&
-                file_backed(&m[last])) {
-                x->object = cur;
-                cur = -1; /* nothing more joins this object */
-                continue;
+        if (no == cap) {
+            cap *= 2;
+            o = realloc(o, cap * sizeof *o);
+            if (!o) {
+                abort();
             }
         }
-        cur = -1; /* anything else ends the object */
+        struct object_stats *ob = &o[no];
+        memset(ob, 0, sizeof *ob);
+        ob->path = x->path;
+        ob->first = i;
+        int k = (int)no++;
+        struct elf_layout el;
+        char why[sizeof ob->note - 32];
+        why[0] = '\0';
+        if (fn == NULL) {
+            snprintf(why, sizeof why, "program headers not read");
+        } else if (fn(ctx, x, &el, why, sizeof why) == 0 &&
+                   layout_of(x, &el, page, &ob->layout, why, sizeof why)) {
+            ob->layout_known = true;
+            claim_extent(m, n, i, k, &ob->layout);
+            continue;
+        }
+        snprintf(ob->note, sizeof ob->note, "heuristic grouping: %s", why);
+        claim_heuristic(m, n, i, k);
     }
     /* Only groups with an executable mapping are ELF images; the others
      * are data files (locale archives, caches, fonts). */
@@ -320,18 +424,18 @@ void smaps_group(struct mapping *m, size_t n, struct object_stats **objs, size_t
         }
         struct object_stats *ob = &o[x->object];
         ob->nmaps++;
-        count(&ob->image, x);
-        count(&ps->image, x);
+        count_image(&ob->image, x);
+        count_image(&ps->image, x);
         if (!w) {
-            count(&ob->nonwritable, x);
-            count(&ps->nonwritable, x);
+            count_image(&ob->nonwritable, x);
+            count_image(&ps->nonwritable, x);
             if (!x->sealed) {
                 ob->nonwritable_unsealed++;
                 ps->nonwritable_unsealed++;
             }
         }
         if (ex) {
-            count(&ob->exec, x);
+            count_image(&ob->exec, x);
             if (!x->sealed) {
                 ob->exec_unsealed++;
             }
@@ -343,6 +447,96 @@ void smaps_group(struct mapping *m, size_t n, struct object_stats **objs, size_t
             ps->autoseal_loaded = true;
         }
     }
+    for (size_t k = 0; k < no; k++) {
+        if (!o[k].layout_known) {
+            ps->heuristic_objects++;
+        }
+    }
     *objs = o;
     *nobjs = no;
+}
+
+bool smaps_ldso_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    return fnmatch("ld-linux*.so*", b, 0) == 0;
+}
+
+#define STACK_PROT_INIT 0x01000000u /* PROT_GROWSDOWN */
+#define STACK_PROT_RW 0x01000003u   /* PROT_GROWSDOWN|PROT_READ|PROT_WRITE */
+
+/* Does page pg hold, inside [rs, re), an aligned int equal to a
+ * __stack_prot value?  1 yes, 0 no, negative errno when unreadable. */
+static int page_has_stack_prot(uint64_t pg, size_t page, uint64_t rs, uint64_t re,
+                               smaps_read_fn rd, void *ctx)
+{
+    uint64_t s = pg > rs ? pg : rs, e = pg + page < re ? pg + page : re;
+    s = (s + 3) & ~(uint64_t)3;
+    if (e <= s) {
+        return 0;
+    }
+    unsigned char *buf = malloc(page);
+    if (!buf) {
+        return -ENOMEM;
+    }
+    int r = rd(ctx, s, buf, (size_t)(e - s));
+    if (r < 0) {
+        free(buf);
+        return r;
+    }
+    int found = 0;
+    for (uint64_t a = s; a + 4 <= e; a += 4) {
+        uint32_t v;
+        memcpy(&v, buf + (a - s), 4);
+        if (v == STACK_PROT_INIT || v == STACK_PROT_RW) {
+            found = 1;
+            break;
+        }
+    }
+    free(buf);
+    return found;
+}
+
+int smaps_ldso_exempt(struct mapping *m, size_t n, struct object_stats *objs, size_t k,
+                      size_t page, smaps_read_fn rd, void *ctx, struct process_stats *ps)
+{
+    struct object_stats *ob = &objs[k];
+    if (!ob->layout_known || !ob->layout.have_relro || page == 0 || (page & (page - 1)) != 0) {
+        return 0;
+    }
+    uint64_t rlo = page_down(ob->layout.relro_start, page);
+    uint64_t rhi = page_down(ob->layout.relro_end, page);
+    size_t cand = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct mapping *x = &m[i];
+        if (x->object != (int)k || x->perms[1] == 'w' || x->sealed) {
+            continue;
+        }
+        /* every unsealed non-writable mapping must be a candidate */
+        if (x->istart != x->start || x->iend != x->end || x->start < rlo || x->end > rhi ||
+            (x->start & (page - 1)) != 0 || (x->end & (page - 1)) != 0) {
+            return 0;
+        }
+        for (uint64_t pg = x->start; pg < x->end; pg += page) {
+            int r = page_has_stack_prot(pg, page, ob->layout.relro_start, ob->layout.relro_end,
+                                        rd, ctx);
+            if (r <= 0) {
+                return r;
+            }
+        }
+        cand++;
+    }
+    if (cand == 0) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct mapping *x = &m[i];
+        if (x->object == (int)k && x->perms[1] != 'w' && !x->sealed) {
+            x->exempt = true;
+        }
+    }
+    ob->exempt = cand;
+    ps->exempt += cand;
+    return (int)cand;
 }

@@ -1,5 +1,6 @@
-/* libFuzzer target for the 'autoseal check' parsing path (elf_analyze and
- * elf_verdict on a buffer).  Built with -DAUTOSEAL_FUZZ=ON and clang. */
+/* libFuzzer target for the ELF parsing paths: 'autoseal check' (elf_analyze
+ * and elf_verdict on a buffer) and 'autoseal status' (elf_layout_parse).
+ * Built with -DAUTOSEAL_FUZZ=ON and clang. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         elf_info_free(&e);
     } else if (err[0] == '\0') {
         abort(); /* every failure must explain itself */
+    }
+    struct elf_layout l;
+    size_t need = 0;
+    err[0] = '\0';
+    int r = elf_layout_parse((const unsigned char *)buf, size, &l, &need, err, sizeof err);
+    if ((r == 1 && need <= size) || (r < 0 && err[0] == '\0') ||
+        (r == 0 && (l.nload == 0 || l.max_end < l.min_vaddr))) {
+        abort(); /* "need more" must ask for more; failures explain themselves */
     }
     free(buf);
     return 0;

@@ -2,6 +2,9 @@
  * analysis on synthetic buffers, unit-file parsing. */
 #include <check.h>
 #include <elf.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +47,7 @@ START_TEST(smaps_grouping)
     struct object_stats *o;
     size_t no;
     struct process_stats ps;
-    smaps_group(m, n, &o, &no, &ps);
+    smaps_group(m, n, 4096, NULL, NULL, &o, &no, &ps);
     /* prog (5 maps + bss), libx (3), libautoseal (1); locale-archive is data */
     ck_assert_uint_eq(no, 3);
     ck_assert_str_eq(o[0].path, "/usr/bin/prog");
@@ -288,6 +291,213 @@ START_TEST(unit_files)
 }
 END_TEST
 
+
+/* Program headers like a small plugin: R, R E, R, RW with a 5-page bss,
+ * RELRO at the start of the RW segment. */
+static void layout_image(struct img *im)
+{
+    img_init(im, ET_DYN);
+    Elf64_Ehdr *e = (Elf64_Ehdr *)im->b;
+    Elf64_Phdr *p = (Elf64_Phdr *)(im->b + e->e_phoff);
+    p[0] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R, .p_offset = 0, .p_vaddr = 0,
+                        .p_filesz = 0x468, .p_memsz = 0x468, .p_align = 0x1000};
+    p[1] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = 0x1000,
+                        .p_vaddr = 0x1000, .p_filesz = 0x125, .p_memsz = 0x125, .p_align = 0x1000};
+    p[2] = (Elf64_Phdr){.p_type = PT_GNU_RELRO, .p_flags = PF_R, .p_offset = 0x2e60,
+                        .p_vaddr = 0x3e60, .p_filesz = 0x1a0, .p_memsz = 0x1a0, .p_align = 1};
+    p[3] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_W, .p_offset = 0x2e60,
+                        .p_vaddr = 0x3e60, .p_filesz = 0x1a8, .p_memsz = 0x51e0, .p_align = 0x1000};
+    p[4] = (Elf64_Phdr){.p_type = PT_INTERP, .p_flags = PF_R, .p_offset = 0x300,
+                        .p_filesz = 0x1c, .p_memsz = 0x1c, .p_align = 1};
+    e->e_phnum = 5;
+    im->nph = 5;
+}
+
+START_TEST(elf_layout)
+{
+    struct img im;
+    layout_image(&im);
+    struct elf_layout l;
+    size_t need = 0;
+    char err[128];
+    ck_assert_int_eq(elf_layout_parse(im.b, sizeof im.b, &l, &need, err, sizeof err), 0);
+    ck_assert_int_eq(l.elfclass, 64);
+    ck_assert_uint_eq(l.nload, 3);
+    ck_assert_uint_eq(l.first_vaddr, 0);
+    ck_assert_uint_eq(l.first_offset, 0);
+    ck_assert_uint_eq(l.min_vaddr, 0);
+    ck_assert_uint_eq(l.max_end, 0x3e60 + 0x51e0);
+    ck_assert(l.have_relro && l.relro_vaddr == 0x3e60 && l.relro_memsz == 0x1a0);
+    ck_assert(l.have_interp && l.interp_offset == 0x300 && l.interp_size == 0x1c);
+    /* a prefix too short for the program headers asks for more */
+    size_t hdr = sizeof(Elf64_Ehdr) + 2 * sizeof(Elf64_Phdr);
+    ck_assert_int_eq(elf_layout_parse(im.b, hdr, &l, &need, err, sizeof err), 1);
+    ck_assert_uint_eq(need, sizeof(Elf64_Ehdr) + 5 * sizeof(Elf64_Phdr));
+    ck_assert_int_eq(elf_layout_parse(im.b, 20, &l, &need, err, sizeof err), 1);
+    ck_assert_uint_eq(need, sizeof(Elf64_Ehdr));
+    /* bad input */
+    ck_assert_int_eq(elf_layout_parse((const unsigned char *)"#!/bin/sh\n echo hello", 22, &l,
+                                      &need, err, sizeof err), -1);
+    Elf64_Phdr *p = (Elf64_Phdr *)(im.b + sizeof(Elf64_Ehdr));
+    p[3].p_memsz = UINT64_MAX;
+    ck_assert_int_eq(elf_layout_parse(im.b, sizeof im.b, &l, &need, err, sizeof err), -1);
+    layout_image(&im);
+    p[0].p_type = p[1].p_type = p[3].p_type = PT_NOTE;
+    ck_assert_int_eq(elf_layout_parse(im.b, sizeof im.b, &l, &need, err, sizeof err), -1);
+    ck_assert_str_eq(err, "no PT_LOAD segment");
+    layout_image(&im);
+    ((Elf64_Ehdr *)im.b)->e_phentsize = 40;
+    ck_assert_int_eq(elf_layout_parse(im.b, sizeof im.b, &l, &need, err, sizeof err), -1);
+}
+END_TEST
+
+static const char layout_smaps[] =
+    "7f0000000000-7f0000001000 r--p 00000000 fe:00 10 /lib/libp.so\n"
+    "VmFlags: rd mr mw me sl\n"
+    "7f0000001000-7f0000002000 r-xp 00001000 fe:00 10 /lib/libp.so\n"
+    "VmFlags: rd ex mr mw me sl\n"
+    "7f0000002000-7f0000003000 r--p 00002000 fe:00 10 /lib/libp.so\n"
+    "VmFlags: rd mr mw me sl\n"
+    "7f0000003000-7f0000004000 r--p 00002000 fe:00 10 /lib/libp.so\n"
+    "VmFlags: rd mr mw me\n"
+    "7f0000004000-7f0000005000 rw-p 00003000 fe:00 10 /lib/libp.so\n"
+    "VmFlags: rd wr mr mw me ac\n"
+    /* the bss tail (5 pages) merged with 2 more anonymous pages */
+    "7f0000005000-7f000000c000 rw-p 00000000 00:00 0 \n"
+    "VmFlags: rd wr mr mw me ac\n"
+    "7f000000c000-7f000000d000 r-xp 00000000 fe:00 11 /lib/libq.so\n"
+    "VmFlags: rd ex mr mw me\n"
+    "7f000000d000-7f000000e000 rw-p 00000000 00:00 0 \n"
+    "VmFlags: rd wr mr mw me ac\n";
+
+static int fake_layout(void *ctx, const struct mapping *m, struct elf_layout *out, char *why,
+                       size_t whylen)
+{
+    (void)ctx;
+    if (m->inode != 10) {
+        snprintf(why, whylen, "cannot open %s: Permission denied", m->path);
+        return -1;
+    }
+    struct img im;
+    layout_image(&im);
+    size_t need;
+    return elf_layout_parse(im.b, sizeof im.b, out, &need, why, whylen);
+}
+
+struct fake_mem {
+    uint64_t at;   /* address of the value */
+    uint32_t val;
+    int err;       /* negative errno to fail with */
+};
+
+static int fake_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+    const struct fake_mem *f = ctx;
+    if (f->err) {
+        return f->err;
+    }
+    memset(buf, 0, len);
+    if (f->at >= addr && f->at + 4 <= addr + len) {
+        memcpy((char *)buf + (f->at - addr), &f->val, 4);
+    }
+    return 0;
+}
+
+START_TEST(smaps_extent_grouping)
+{
+    struct mapping *m;
+    size_t n;
+    char err[128];
+    ck_assert_int_eq(smaps_parse(layout_smaps, strlen(layout_smaps), &m, &n, err, sizeof err), 0);
+    ck_assert_uint_eq(n, 8);
+    struct object_stats *o;
+    size_t no;
+    struct process_stats ps;
+    smaps_group(m, n, 4096, fake_layout, NULL, &o, &no, &ps);
+    ck_assert_uint_eq(no, 2);
+    ck_assert(o[0].layout_known);
+    ck_assert_str_eq(o[0].note, "");
+    ck_assert_uint_eq(o[0].layout.lo, 0x7f0000000000);
+    ck_assert_uint_eq(o[0].layout.hi, 0x7f000000a000);
+    ck_assert_int_eq(m[5].object, 0);
+    ck_assert_uint_eq(m[5].istart, 0x7f0000005000);
+    ck_assert_uint_eq(m[5].iend, 0x7f000000a000); /* clipped: 2 pages are not image */
+    ck_assert_uint_eq(o[0].image.total, 0xa000);
+    ck_assert_uint_eq(o[0].image.sealed, 0x3000);
+    ck_assert_uint_eq(o[0].nonwritable.total, 0x4000);
+    ck_assert_uint_eq(o[0].nonwritable_unsealed, 1);
+    /* libq cannot be read: the heuristic, said so */
+    ck_assert(!o[1].layout_known);
+    ck_assert_str_eq(o[1].note, "heuristic grouping: cannot open /lib/libq.so: Permission denied");
+    ck_assert_int_eq(m[7].object, -1); /* no writable file mapping before it: not a bss tail */
+    ck_assert_uint_eq(ps.heuristic_objects, 1);
+    ck_assert_uint_eq(ps.image.total, 0xb000);
+
+    /* the same without program headers: the old heuristic takes all 7 pages */
+    struct object_stats *o2;
+    smaps_group(m, n, 4096, NULL, NULL, &o2, &no, &ps);
+    ck_assert(!o2[0].layout_known);
+    ck_assert_uint_eq(o2[0].image.total, 0xc000);
+    ck_assert_uint_eq(ps.heuristic_objects, 2);
+    free(o2);
+
+    /* ld.so exemption: the one unsealed non-writable page is inside the
+     * RELRO (0x3e60..0x4000, rounded 0x3000..0x4000) */
+    smaps_group(m, n, 4096, fake_layout, NULL, &o2, &no, &ps);
+    struct fake_mem fm = {.at = 0x7f0000003e70, .val = 0x01000000};
+    ck_assert_int_eq(smaps_ldso_exempt(m, n, o2, 0, 4096, fake_read, &fm, &ps), 1);
+    ck_assert(m[3].exempt && !m[2].exempt);
+    ck_assert_uint_eq(ps.exempt, 1);
+    ck_assert_uint_eq(o2[0].exempt, 1);
+    free(o2);
+    fm.val = 0x01000003;
+    smaps_group(m, n, 4096, fake_layout, NULL, &o2, &no, &ps);
+    ck_assert_int_eq(smaps_ldso_exempt(m, n, o2, 0, 4096, fake_read, &fm, &ps), 1);
+    free(o2);
+    /* a value outside PT_GNU_RELRO (same page, before 0x3e60) does not count */
+    fm.at = 0x7f0000003e50;
+    smaps_group(m, n, 4096, fake_layout, NULL, &o2, &no, &ps);
+    ck_assert_int_eq(smaps_ldso_exempt(m, n, o2, 0, 4096, fake_read, &fm, &ps), 0);
+    ck_assert(!m[3].exempt && ps.exempt == 0);
+    free(o2);
+    /* misaligned, other value, unreadable memory */
+    fm.at = 0x7f0000003e72;
+    smaps_group(m, n, 4096, fake_layout, NULL, &o2, &no, &ps);
+    ck_assert_int_eq(smaps_ldso_exempt(m, n, o2, 0, 4096, fake_read, &fm, &ps), 0);
+    free(o2);
+    fm.at = 0x7f0000003e70;
+    fm.val = 0x01000007;
+    smaps_group(m, n, 4096, fake_layout, NULL, &o2, &no, &ps);
+    ck_assert_int_eq(smaps_ldso_exempt(m, n, o2, 0, 4096, fake_read, &fm, &ps), 0);
+    free(o2);
+    fm.val = 0x01000000;
+    fm.err = -EPERM;
+    smaps_group(m, n, 4096, fake_layout, NULL, &o2, &no, &ps);
+    ck_assert_int_eq(smaps_ldso_exempt(m, n, o2, 0, 4096, fake_read, &fm, &ps), -EPERM);
+    ck_assert(!m[3].exempt);
+    free(o2);
+    /* another unsealed non-writable mapping (the text): no exemption at all */
+    fm.err = 0;
+    m[1].sealed = false;
+    smaps_group(m, n, 4096, fake_layout, NULL, &o2, &no, &ps);
+    ck_assert_int_eq(smaps_ldso_exempt(m, n, o2, 0, 4096, fake_read, &fm, &ps), 0);
+    ck_assert(!m[3].exempt);
+    free(o2);
+    m[1].sealed = true;
+    /* without program headers there is no RELRO to check against */
+    smaps_group(m, n, 4096, NULL, NULL, &o2, &no, &ps);
+    ck_assert_int_eq(smaps_ldso_exempt(m, n, o2, 0, 4096, fake_read, &fm, &ps), 0);
+    free(o2);
+
+    ck_assert(smaps_ldso_name("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"));
+    ck_assert(smaps_ldso_name("/lib/ld-linux-aarch64.so.1"));
+    ck_assert(!smaps_ldso_name("/usr/lib/libc.so.6"));
+    ck_assert(!smaps_ldso_name("/opt/ld-linux/libfoo.so"));
+    free(o);
+    smaps_free(m, n);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -299,6 +509,8 @@ int main(void)
     tcase_add_test(tc, elf_dynamic_pie);
     tcase_add_test(tc, elf_bad_strings);
     tcase_add_test(tc, unit_files);
+    tcase_add_test(tc, elf_layout);
+    tcase_add_test(tc, smaps_extent_grouping);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
