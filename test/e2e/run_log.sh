@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Log targets: stderr, file:PATH (appends), none, syslog (a datagram to
+# /dev/log, received here in a private mount namespace with its own /dev).
+set -euo pipefail
+lib=$1
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+sumline='event=startup mode=enforce'
+
+out=$(LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=stderr /bin/true 2>&1)
+grep -q "autoseal\[[0-9]*\]: prog=true level=info $sumline" <<<"$out" || { echo "FAIL stderr: $out"; exit 1; }
+echo "ok stderr"
+
+out=$(LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=file:$tmp/a.log /bin/true 2>&1)
+LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=file:$tmp/a.log /bin/true
+[[ -z $out ]] || { echo "FAIL file: output on stderr: $out"; exit 1; }
+[[ $(grep -c "$sumline" "$tmp/a.log") -eq 2 ]] || { echo "FAIL file: expected 2 appended lines"; cat "$tmp/a.log"; exit 1; }
+[[ $(stat -c %a "$tmp/a.log") == 600 ]] || { echo "FAIL file mode $(stat -c %a "$tmp/a.log")"; exit 1; }
+echo "ok file (appends, mode 600)"
+
+out=$(LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=none,bogus=1 /bin/true 2>&1)
+[[ -z $out ]] || { echo "FAIL none: $out"; exit 1; }
+echo "ok none"
+
+# default target is syslog, warnings only: a bad option is reported there,
+# nothing on stderr
+if ! command -v unshare >/dev/null; then echo "FAIL unshare missing"; exit 1; fi
+cat > "$tmp/listen.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[2] + ".ready", "w").close()
+s.settimeout(10)
+data, _ = s.recvfrom(4096)
+open(sys.argv[2], "wb").write(data)
+PY
+unshare -m --propagation private bash -c '
+    mount -t tmpfs none /dev
+    python3 "$1/listen.py" /dev/log "$1/syslog.msg" & pid=$!
+    for _ in $(seq 100); do [[ -e "$1/syslog.msg.ready" ]] && break; sleep 0.05; done
+    LD_PRELOAD="$2" AUTOSEAL_OPTIONS=bogus=1 /bin/true 2>"$1/stderr"
+    wait $pid' _ "$tmp" "$lib"
+[[ ! -s $tmp/stderr ]] || { echo "FAIL syslog: stderr not empty"; cat "$tmp/stderr"; exit 1; }
+grep -q '^<12>autoseal\[[0-9]*\]: prog=true level=warn event=bad-config .*unknown key .bogus.' "$tmp/syslog.msg" \
+    || { echo "FAIL syslog message: $(cat "$tmp/syslog.msg" 2>/dev/null)"; exit 1; }
+echo "ok syslog (default target, warnings)"
+echo "PASS log"
