@@ -1,0 +1,66 @@
+# gdb script (run with `gdb -nx -batch -x stop_at_exit.py --args PROG...`).
+#
+# Runs PROG to completion, stops it at its exit_group(2) system call - all
+# its work done, every library it ever loaded still mapped - runs the seal
+# checker on it from outside, then lets it exit.  The program itself is not
+# modified; ptrace only stops it.  Signals are passed through untouched
+# (the JVM uses SIGSEGV internally).  gdb starts the program through
+# /bin/sh (startup-with-shell), which quotes every argument.
+#
+# Environment (read by this script, never by the program):
+#   COMPAT_CHECK   JSON list: the checker command line, "--pid PID" appended
+#   COMPAT_RESULT  file that receives a JSON summary:
+#                  {"stopped": bool, "pid": N, "check_rc": N|null,
+#                   "exit_code": N|null, "exit_signal": str|null}
+import json
+import os
+import subprocess
+
+import gdb
+
+result = {"stopped": False, "pid": None, "check_rc": None,
+          "exit_code": None, "exit_signal": None}
+
+
+def conv(name):
+    v = gdb.convenience_variable(name)
+    return None if v is None else v
+
+
+def finish():
+    code = conv("_exitcode")
+    sig = conv("_exitsignal")
+    result["exit_code"] = None if code is None else int(code)
+    if sig is not None:
+        try:
+            result["exit_signal"] = str(gdb.parse_and_eval("(int)$_exitsignal"))
+        except gdb.error:
+            result["exit_signal"] = str(sig)
+    with open(os.environ["COMPAT_RESULT"], "w", encoding="utf-8") as f:
+        json.dump(result, f)
+
+
+for cmd in ("set pagination off", "set confirm off",
+            "set debuginfod enabled off", "set auto-load safe-path /nonexistent",
+            "handle all nostop noprint pass", "catch syscall exit_group"):
+    try:
+        gdb.execute(cmd, to_string=True)
+    except gdb.error:
+        pass  # older gdb without debuginfod
+
+try:
+    gdb.execute("run", to_string=True)
+except gdb.error as e:
+    print(f"stop_at_exit: run failed: {e}")
+
+inf = gdb.selected_inferior()
+if inf.pid:
+    result["stopped"] = True
+    result["pid"] = inf.pid
+    check = json.loads(os.environ["COMPAT_CHECK"]) + ["--pid", str(inf.pid)]
+    result["check_rc"] = subprocess.run(check).returncode
+    try:
+        gdb.execute("continue", to_string=True)
+    except gdb.error as e:
+        print(f"stop_at_exit: continue failed: {e}")
+finish()
