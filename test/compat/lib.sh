@@ -59,6 +59,9 @@ seal_fail() {
 
 compat_cleanup() {
     local p
+    if [[ -n "${COMPAT_CLEANUP_HOOK:-}" ]]; then
+        "$COMPAT_CLEANUP_HOOK" || true
+    fi
     for p in "${CLEANUP_PIDS[@]}"; do
         kill "$p" 2>/dev/null || true
     done
@@ -69,9 +72,6 @@ compat_cleanup() {
         done
         kill -9 "$p" 2>/dev/null || true
     done
-    if [[ -n "${COMPAT_CLEANUP_HOOK:-}" ]]; then
-        "$COMPAT_CLEANUP_HOOK" || true
-    fi
     if [[ -n "$TMP" && -d "$TMP" && -z "${COMPAT_KEEP:-}" ]]; then
         rm -rf "$TMP"
     fi
@@ -167,9 +167,12 @@ run_measured() {
     [[ -s "$res" ]] || fail "$tag: gdb runner produced no result (rc $rc)"
     local stopped check_rc code sig
     read -r stopped check_rc code sig < <("$PY" -c '
-import json,sys
+import json,signal,sys
 r=json.load(open(sys.argv[1]))
-print(r["stopped"], r["check_rc"], r["exit_code"], r["exit_signal"])' "$res")
+s=r["exit_signal"]
+if isinstance(s,str):
+    s=signal.Signals[s].value if s in signal.Signals.__members__ else 99
+print(r["stopped"], r["check_rc"], r["exit_code"], s)' "$res")
     if [[ "$sig" != None ]]; then
         RC=$((128 + sig))
     elif [[ "$code" != None ]]; then
@@ -178,6 +181,8 @@ print(r["stopped"], r["check_rc"], r["exit_code"], r["exit_signal"])' "$res")
         RC=255
     fi
     if [[ "$stopped" != True ]]; then
+        # died by a signal before exit_group: nothing to measure
+        [[ -n "${ALLOW_SIGNAL_DEATH:-}" ]] && return 0
         fail "$tag: program ended before exit_group (signal $sig): $*"
     fi
     CHECKS+=("$json")
@@ -189,11 +194,39 @@ print(r["stopped"], r["check_rc"], r["exit_code"], r["exit_signal"])' "$res")
     return 0
 }
 
+# jit_verdict TAG OUT ERR WANT: the verdict for a JIT runtime run by
+# run_measured with ALLOW_SIGNAL_DEATH=1.  Correct output and exit 0:
+# works.  Under profile=strict a refusal is accepted when it is CLEAN: a
+# non-zero exit or a signal death, with a diagnostic on stderr (not a
+# hang, which run_measured already failed on, and not a silent death or a
+# wrong answer); the verdict is then "fails-cleanly".
+jit_verdict() {
+    local tag="$1" out="$2" err="$3" want="$4"
+    if [[ $RC -eq 0 ]]; then
+        [[ "$(cat "$out")" == "$want" ]] || fail "$tag: wrong output: $(head -c 300 "$out")"
+        [[ ${#CHECKS[@]} -gt 0 ]] || fail "$tag: exited 0 but was not measured"
+        works
+        return 0
+    fi
+    local msg
+    msg="$(grep -v '^autoseal\[' "$err" | grep -m1 -v '^\s*$' | head -c 200 || true)"
+    if [[ "$PROFILE" != strict ]]; then
+        fail "$tag: exit $RC under profile=$PROFILE: $msg"
+    fi
+    [[ -n "$msg" ]] || fail "$tag: died silently under strict (status $RC): not a clean failure"
+    if [[ -s "$out" && "$(cat "$out")" != "$want" ]]; then
+        fail "$tag: printed a wrong result before failing"
+    fi
+    WORKS=fails-cleanly
+    note "refused under strict as expected for a JIT: status $RC, stderr: $msg"
+}
+
 # measure_pids TAG PID...: check running processes from outside.
+# MEASURE_ARGS: extra checker arguments (e.g. --ignore-vanished).
 measure_pids() {
     local tag="$1"
     shift
-    local json="$TMP/check.$tag.json" a=() p rc=0
+    local json="$TMP/check.$tag.json" a=(${MEASURE_ARGS:-}) p rc=0
     for p in "$@"; do a+=(--pid "$p"); done
     local -a chk
     read -r -a chk <<<"$(checker_cmd "$json")"
@@ -233,7 +266,7 @@ wait_port() {
 
 # autoseal_log_summary: warnings the library logged (for the notes)
 autoseal_warnings() {
-    grep -h -v 'level=info' "$TMP"/autoseal*.log 2>/dev/null | head -5 || true
+    find "$TMP" -name 'autoseal*.log' -exec grep -h -v 'level=info' {} + 2>/dev/null | head -5 || true
 }
 
 # works: the program did its job correctly
@@ -254,7 +287,8 @@ write_result() {
 # pass: every check held
 pass() {
     [[ "$WORKS" == yes || "$WORKS" == fails-cleanly ]] || fail "internal: pass without a verdict"
-    [[ ${#CHECKS[@]} -gt 0 ]] || fail "internal: no seal measurement was made"
+    # a clean refusal ends the process before anything can be measured
+    [[ ${#CHECKS[@]} -gt 0 || "$WORKS" == fails-cleanly ]] || fail "internal: no seal measurement was made"
     write_result
     log "PASS"
     exit 0

@@ -406,6 +406,9 @@ def main():
                          "CLI is empty or not built")
     ap.add_argument("--exclude-path", action="append", default=[], metavar="PATH",
                     help="leave this object (its mappings and .bss) out of every sum")
+    ap.add_argument("--ignore-vanished", action="store_true",
+                    help="skip pids that exit while being measured (short-lived "
+                         "server children); at least one pid must be measured")
     a = ap.parse_args()
 
     expects = []
@@ -419,6 +422,12 @@ def main():
     for pid in a.pid:
         try:
             r = analyse(pid, {os.path.realpath(p) for p in a.exclude_path})
+        except (FileNotFoundError, ProcessLookupError) as ex:
+            if a.ignore_vanished:
+                print(f"smaps_check: pid {pid} vanished, not measured ({ex})")
+                continue
+            print(f"smaps_check: pid {pid}: {ex}", file=sys.stderr)
+            return 2
         except (OSError, RuntimeError, subprocess.SubprocessError) as ex:
             print(f"smaps_check: pid {pid}: {ex}", file=sys.stderr)
             return 2
@@ -432,6 +441,9 @@ def main():
         print_report(r, sys.stdout, a.verbose)
         print(f"  {msg}")
 
+    if not reports:
+        print("smaps_check: no process could be measured", file=sys.stderr)
+        return 2
     if a.json:
         with open(a.json, "w", encoding="utf-8") as f:
             json.dump({"expect": a.expect, "reports": reports}, f, indent=1)

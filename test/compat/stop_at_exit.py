@@ -27,15 +27,17 @@ def conv(name):
     return None if v is None else v
 
 
+caught_status = None
+
+
 def finish():
     code = conv("_exitcode")
+    if code is None and result["stopped"] and conv("_exitsignal") is None:
+        code = caught_status
     sig = conv("_exitsignal")
     result["exit_code"] = None if code is None else int(code)
     if sig is not None:
-        try:
-            result["exit_signal"] = str(gdb.parse_and_eval("(int)$_exitsignal"))
-        except gdb.error:
-            result["exit_signal"] = str(sig)
+        result["exit_signal"] = int(sig)
     with open(os.environ["COMPAT_RESULT"], "w", encoding="utf-8") as f:
         json.dump(result, f)
 
@@ -48,13 +50,39 @@ for cmd in ("set pagination off", "set confirm off",
     except gdb.error:
         pass  # older gdb without debuginfod
 
+stops = []
+
+
+def on_stop(ev):
+    if isinstance(ev, gdb.SignalEvent):
+        stops.append(("signal", ev.stop_signal))
+    else:
+        stops.append(("catch", None))
+
+
+gdb.events.stop.connect(on_stop)
 try:
     gdb.execute("run", to_string=True)
 except gdb.error as e:
     print(f"stop_at_exit: run failed: {e}")
 
 inf = gdb.selected_inferior()
+if inf.pid and stops and stops[-1][0] == "signal":
+    # a signal gdb cannot pass silently (SIGTRAP: V8's fatal-error trap)
+    # stopped it: report it as the death it would have been
+    print(f"stop_at_exit: program stopped by {stops[-1][1]}")
+    result["exit_signal"] = stops[-1][1]
+    gdb.execute("kill", to_string=True)
+    with open(os.environ["COMPAT_RESULT"], "w", encoding="utf-8") as f:
+        json.dump(result, f)
+    raise SystemExit(0)
 if inf.pid:
+    # exit_group's argument is the exit status; gdb can lose the final
+    # status of a multi-threaded exit ("Couldn't get registers")
+    try:
+        caught_status = int(gdb.parse_and_eval("$rdi")) & 0xFF
+    except gdb.error:
+        caught_status = None
     result["stopped"] = True
     result["pid"] = inf.pid
     check = json.loads(os.environ["COMPAT_CHECK"]) + ["--pid", str(inf.pid)]
