@@ -25,6 +25,8 @@ def main():
     cross = set()
     failed = []
     later_unsealed = set()
+    ldso_allowed = 0        # most bytes of ld.so RELRO left unsealed (allowance)
+    startup_ro_other = 0    # most other unsealed non-writable startup bytes
     for path in a.checks:
         try:
             with open(path, encoding="utf-8") as f:
@@ -44,6 +46,10 @@ def main():
                 if cur is None or sh["sealed"] * cur["total"] < cur["sealed"] * sh["total"]:
                     worst[k] = {"sealed": sh["sealed"], "total": sh["total"],
                                 "pct": 100.0 * sh["sealed"] / sh["total"]}
+            sh = r["shares"]["startup_ro"]
+            used = r.get("ldso_allowance_used", 0)
+            ldso_allowed = max(ldso_allowed, used)
+            startup_ro_other = max(startup_ro_other, sh["total"] - sh["sealed"] - used)
             for o in r["objects"]:
                 if o["class"] == "later" and o["ro_sealed"] < o["ro"]:
                     later_unsealed.add(o["path"].rsplit("/", 1)[-1])
@@ -54,6 +60,8 @@ def main():
         "processes": procs,
         "shares": worst,
         "later_unsealed": sorted(later_unsealed),
+        "ldso_relro_allowed": ldso_allowed,
+        "startup_ro_unsealed_other": startup_ro_other,
         "cross_check": sorted(c for c in cross if c),
         "failed": failed,
         "notes": [n for n in a.notes.splitlines() if n.strip()],

@@ -133,7 +133,7 @@ expect_args() {
 
 checker_cmd() { # checker_cmd JSONFILE: the checker command line as words
     # shellcheck disable=SC2046
-    echo "$PY" "$CHECKER" $(expect_args) --json "$1" "--cross-check=${AS_CLI:-}"
+    echo "$PY" "$CHECKER" $(expect_args) --json "$1" "--cross-check=${AS_CLI:-}" --preload "$AS_LIB"
 }
 
 # as_env: the environment a program runs under (for `env`).
