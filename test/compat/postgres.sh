@@ -15,6 +15,10 @@ id postgres >/dev/null 2>&1 || skip "no postgres user"
 
 pgdir="$TMP/pg"
 mkdir -p "$pgdir/data" "$pgdir/sock"
+# the build tree may not be readable by "postgres" (a checkout under
+# /root): preload a copy kept in the test's own directory
+cp "$AS_LIB" "$pgdir/libautoseal.so"
+AS_LIB="$pgdir/libautoseal.so"
 chown -R postgres:postgres "$pgdir"
 chmod 0700 "$pgdir/data"
 PGOPTS="${OPTS/log=file:$TMP\/autoseal.log/log=file:$pgdir/autoseal.log}"
