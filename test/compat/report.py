@@ -6,6 +6,7 @@ The table rows come from RESULTS_DIR/*.json (written by each test through
 compat_result.py); the pass/fail column from the CTest log, so a test that
 crashed before writing its result still shows up."""
 import glob
+import math
 import json
 import os
 import platform
@@ -23,7 +24,8 @@ def share(res, key):
     if not sh:
         return "n/a"
     p = sh["pct"]
-    s = "100%" if sh["sealed"] == sh["total"] else f"{p:.2f}%"
+    # truncate, never round up: 100% only when every byte is sealed
+    s = "100%" if sh["sealed"] == sh["total"] else f"{math.floor(p * 100) / 100:.2f}%"
     mib = sh["total"] / (1 << 20)
     return f"{s} of {mib:.1f} MiB"
 
