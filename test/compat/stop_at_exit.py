@@ -38,8 +38,7 @@ def finish():
     result["exit_code"] = None if code is None else int(code)
     if sig is not None:
         result["exit_signal"] = int(sig)
-    with open(os.environ["COMPAT_RESULT"], "w", encoding="utf-8") as f:
-        json.dump(result, f)
+    write_result()
 
 
 for cmd in ("set pagination off", "set confirm off",
@@ -51,13 +50,19 @@ for cmd in ("set pagination off", "set confirm off",
         pass  # older gdb without debuginfod
 
 stops = []
+catchpoint = gdb.breakpoints()[-1] if gdb.breakpoints() else None
 
 
 def on_stop(ev):
-    if isinstance(ev, gdb.SignalEvent):
-        stops.append(("signal", ev.stop_signal))
+    if isinstance(ev, gdb.BreakpointEvent) and catchpoint in ev.breakpoints:
+        stops.append("catch")
     else:
-        stops.append(("catch", None))
+        stops.append("other")
+
+
+def write_result():
+    with open(os.environ["COMPAT_RESULT"], "w", encoding="utf-8") as f:
+        json.dump(result, f)
 
 
 gdb.events.stop.connect(on_stop)
@@ -67,14 +72,18 @@ except gdb.error as e:
     print(f"stop_at_exit: run failed: {e}")
 
 inf = gdb.selected_inferior()
-if inf.pid and stops and stops[-1][0] == "signal":
-    # a signal gdb cannot pass silently (SIGTRAP: V8's fatal-error trap)
-    # stopped it: report it as the death it would have been
-    print(f"stop_at_exit: program stopped by {stops[-1][1]}")
-    result["exit_signal"] = stops[-1][1]
+if inf.pid and stops and stops[-1] != "catch":
+    # stopped by something else than exit_group: a signal gdb does not
+    # pass silently (SIGTRAP: V8's fatal-error trap).  Without a debugger
+    # it would have killed the program: report it as that death.
+    try:
+        signo = int(gdb.parse_and_eval("$_siginfo.si_signo"))
+    except gdb.error:
+        signo = 5  # SIGTRAP
+    print(f"stop_at_exit: program stopped by signal {signo}")
+    result["exit_signal"] = signo
     gdb.execute("kill", to_string=True)
-    with open(os.environ["COMPAT_RESULT"], "w", encoding="utf-8") as f:
-        json.dump(result, f)
+    write_result()
     raise SystemExit(0)
 if inf.pid:
     # exit_group's argument is the exit status; gdb can lose the final
@@ -91,4 +100,7 @@ if inf.pid:
         gdb.execute("continue", to_string=True)
     except gdb.error as e:
         print(f"stop_at_exit: continue failed: {e}")
+    if inf.pid:
+        print("stop_at_exit: still alive after exit_group; killing it")
+        gdb.execute("kill", to_string=True)
 finish()
