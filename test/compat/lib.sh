@@ -206,7 +206,7 @@ jit_verdict() {
         [[ "$(cat "$out")" == "$want" ]] || fail "$tag: wrong output: $(head -c 300 "$out")"
         [[ ${#CHECKS[@]} -gt 0 ]] || fail "$tag: exited 0 but was not measured"
         [[ "$PROFILE" == strict ]] &&
-            note "ran correctly under strict: this build did not refuse its JIT memory (wx/execmem rules not enforced)"
+            note "ran correctly under strict: its JIT memory was not refused by this build"
         works
         return 0
     fi
