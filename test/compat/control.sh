@@ -20,7 +20,7 @@ start_sleeper() { # start_sleeper OPTIONS: a python3 that loads ctypes and waits
     fail "python3 did not start"
 }
 
-chk() { "$PY" "$CHECKER" --pid "$SLEEPER" "$@" >"$TMP/chk.out" 2>&1; }
+chk() { "$PY" "$CHECKER" --pid "$SLEEPER" "--cross-check=${AS_CLI:-}" "$@" >"$TMP/chk.out" 2>&1; }
 
 start_sleeper "mode=off,log=file:$TMP/autoseal.log"
 rc=0; chk --expect 'startup_ro>=100' --allow-ldso-relro-pages 1 || rc=$?

@@ -95,7 +95,7 @@ def main():
     text = head.replace("@TABLE@", "\n".join(lines))
     text = text.replace("@RUN@", f"Last run: kernel {kernel}, commit {commit or '?'}, "
                         f"{passed} of {len(status)} compat tests passed.")
-    text = text.replace("@CROSS@", "skipped in this run: `build/bin/autoseal` was not built"
+    text = text.replace("@CROSS@", "was skipped: `build/bin/autoseal` was not built"
                         if skipped_cc else "ran for every measured process")
     with open(out, "w", encoding="utf-8") as f:
         f.write(text)
