@@ -6,6 +6,7 @@
 # (needs root then), builds, runs the tests (-j2) and writes the page even
 # when some tests fail; exits non-zero when any compat test failed.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$AUTOSEAL_ROOT"
 dir="${1:-$AUTOSEAL_ROOT/build}"

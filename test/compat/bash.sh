@@ -2,6 +2,7 @@
 # bash running a script with pipelines, command substitution, arrays,
 # arithmetic and here-documents.  The output must equal the output of the
 # same script without autoseal and hold a value computed independently.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init bash "${1:-}"
 need bash sort uniq head awk

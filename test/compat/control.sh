@@ -5,6 +5,7 @@
 #    "nothing sealed" (libautoseal.so's own policy page aside) must hold;
 #  - python3 under profile=default: "nothing sealed" must FAIL and the
 #    default-profile expectation must hold.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init control off
 

@@ -2,6 +2,7 @@
 # coreutils: ls, sort and sha256sum on real files; each output must equal
 # the output of the same command without autoseal.  Every command is
 # stopped at exit_group and its seals checked.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init coreutils "${1:-}"
 need ls sort sha256sum

@@ -2,6 +2,7 @@
 # curl fetching files from a local python3 http.server (127.0.0.1, free
 # port).  Both run under autoseal: curl is stopped at exit_group and
 # checked, the server is checked live from outside.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init curl "${1:-}"
 need curl

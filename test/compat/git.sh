@@ -2,6 +2,7 @@
 # git in a private repository: init, add, three commits, log, gc (which
 # runs pack-objects and friends as child processes, all under autoseal),
 # then fsck.  Each git command is stopped at exit_group and checked.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init git "${1:-}"
 need git

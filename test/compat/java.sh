@@ -4,6 +4,7 @@
 # threads, StringBuilder and SHA-256 through MessageDigest, long enough for
 # the JIT compilers to kick in.  Stopped at exit_group and checked.  Under
 # profile=strict only a clean refusal is accepted (see jit_verdict).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init java "${1:-}"
 need java javac

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the compatibility tests (sourced, not run).
 #
 # A test script is called as   SCRIPT PROFILE   (default, strict or off)
@@ -228,7 +229,8 @@ jit_verdict() {
 measure_pids() {
     local tag="$1"
     shift
-    local json="$TMP/check.$tag.json" a=(${MEASURE_ARGS:-}) p rc=0
+    local json="$TMP/check.$tag.json" a=() p rc=0
+    read -r -a a <<<"${MEASURE_ARGS:-}"
     for p in "$@"; do a+=(--pid "$p"); done
     local -a chk
     read -r -a chk <<<"$(checker_cmd "$json")"
@@ -245,6 +247,7 @@ measure_pids() {
 family_of() {
     local p="$1" c
     echo "$p"
+    # shellcheck disable=SC2013 # the file holds space-separated pids
     for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
         family_of "$c"
     done

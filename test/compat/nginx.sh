@@ -3,6 +3,7 @@
 # port) serving static files under wrk load (3 s).  The files fetched must
 # be byte-identical, wrk must see no errors, and the master and every worker
 # are checked live from outside.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init nginx "${1:-}"
 need /usr/sbin/nginx wrk curl

@@ -4,6 +4,7 @@
 # and checked.  Under profile=strict (wx=deny, execmem=deny) a JIT is
 # expected to be refused: the test then accepts only a CLEAN failure (see
 # jit_verdict in lib.sh); a hang, a silent death or a wrong result fail.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init node "${1:-}"
 need node

@@ -3,6 +3,7 @@
 # server (openssl s_server -www on 127.0.0.1, checked live) and a client
 # (openssl s_client verifying the certificate, stopped at exit_group and
 # checked), plus openssl dgst against Python's hashlib.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init openssl "${1:-}"
 need openssl

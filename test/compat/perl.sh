@@ -3,6 +3,7 @@
 # List::Util and POSIX (shared objects perl dlopens at run time).  Results
 # are compared with the run without autoseal and with values computed
 # independently.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init perl "${1:-}"
 need perl

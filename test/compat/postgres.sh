@@ -6,9 +6,10 @@
 # server's postmaster and all its children are checked live from outside
 # while pgbench runs, and the bank invariant (sum of balances = sum of
 # history deltas) must hold afterwards.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init postgres "${1:-}"
-bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+bindir="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -1)"
 [[ -n "$bindir" && -x "$bindir/postgres" ]] || skip "postgresql server not installed"
 need pgbench psql setpriv
 id postgres >/dev/null 2>&1 || skip "no postgres user"
@@ -36,6 +37,7 @@ setpriv --reuid=postgres --regid=postgres --init-groups \
     >"$TMP/postgres.log" 2>&1 &
 postmaster=$! # setpriv and env exec, so this is the postmaster itself
 CLEANUP_PIDS+=("$postmaster")
+# shellcheck disable=SC2317 # called from the exit trap
 stop_pg() { kill -INT "$postmaster" 2>/dev/null || true; } # fast shutdown
 COMPAT_CLEANUP_HOOK=stop_pg
 wait_port "$port" 60 || fail "postgres did not start: $(tail -5 "$TMP/postgres.log")"

@@ -5,6 +5,7 @@
 # checked; then a sqlite3-module workload (Debian ships no test_sqlite3).
 # test_ssl's classes that mostly wait on 1 s server-thread timeouts are
 # left out to keep the run short (see docs/compatibility.md).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init python3 "${1:-}"
 [[ -d /usr/lib/python3.11/test/libregrtest && -f /usr/lib/python3.11/test/test_ssl.py ]] ||
@@ -18,7 +19,6 @@ run_measured regrtest /dev/null "$TMP/test.out" "$TMP/test.err" 400 "$PY" -m tes
 tail -n 15 "$TMP/test.out" >&2
 [[ $RC -eq 0 ]] || fail "regression tests failed under autoseal (exit $RC): $(grep -E 'failed|FAIL' "$TMP/test.out" | head -5 | tr '\n' ' ')"
 grep -q '^All 4 tests OK' "$TMP/test.out" || fail "regrtest did not report 'All 4 tests OK'"
-ran="$(grep -c ' passed\| OK\|^\[' "$TMP/test.out" || true)"
 
 cat >"$TMP/sql.py" <<'PY'
 import sqlite3, hashlib

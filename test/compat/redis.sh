@@ -3,6 +3,7 @@
 # redis-benchmark (20000 requests per command).  Values written with
 # redis-cli must read back, the benchmark must complete every command,
 # and the server is checked live from outside afterwards.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init redis "${1:-}"
 need redis-server redis-benchmark redis-cli

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # sqlite3 CLI: a database file with a table, an index, 20000 rows from a
 # recursive CTE, a transaction, aggregates and an integrity check.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 compat_init sqlite3 "${1:-}"
 need sqlite3
