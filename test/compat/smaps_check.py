@@ -159,7 +159,10 @@ def startup_objects(pid, preload=None):
     preload: the LD_PRELOAD value to trace with, for programs that write
     over their environment block (redis, postgres set their process title
     there, so /proc/PID/environ no longer shows it)."""
-    exe = os.path.realpath(f"/proc/{pid}/exe")
+    exe = os.readlink(f"/proc/{pid}/exe")  # FileNotFoundError once it is gone
+    if exe.endswith(" (deleted)"):
+        exe = exe[: -len(" (deleted)")]
+    exe = os.path.realpath(exe)
     penv = environ_of(pid)
     if preload is not None:
         penv["LD_PRELOAD"] = preload
@@ -184,10 +187,10 @@ def pct(sealed, total):
 
 
 def analyse(pid, exclude=(), preload=None):
+    exe, startup = startup_objects(pid, preload)
     maps = read_smaps(pid)
     if not maps:
-        raise RuntimeError(f"no mappings for pid {pid}")
-    exe, startup = startup_objects(pid, preload)
+        raise ProcessLookupError(f"no mappings for pid {pid} (exiting)")
 
     # ELF objects by path, and the address span of each loaded copy
     elf = {}
@@ -254,7 +257,7 @@ def analyse(pid, exclude=(), preload=None):
 
     # ld.so (the program's PT_INTERP) and its RELRO range(s) in memory
     interp = None
-    exe_info = read_elf((f"/proc/{pid}/exe",))
+    exe_info = read_elf((exe,))
     if exe_info and exe_info.interp:
         interp = os.path.realpath(exe_info.interp)
     ldso_relro = []
@@ -284,6 +287,14 @@ def analyse(pid, exclude=(), preload=None):
                     lo, hi = max(s, rs), min(e, re_)
                     if lo < hi:
                         ldso_relro_unsealed += hi - lo
+    # a process that exited meanwhile: its smaps may be from its last moments
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError) as e:
+        raise ProcessLookupError(f"pid {pid} exited while measured") from e
+    if state in ("Z", "X", "x"):
+        raise ProcessLookupError(f"pid {pid} exited while measured")
     return {
         "pid": pid,
         "exe": exe,
