@@ -97,6 +97,26 @@ def main():
                         f"{passed} of {len(status)} compat tests passed.")
     text = text.replace("@CROSS@", "was skipped: `build/bin/autoseal` was not built"
                         if skipped_cc else "ran for every measured process")
+    sealed_later, unsealed_later = [], []
+    for n in sorted(rows, key=key):
+        r = rows[n]
+        if r["profile"] == "off":
+            continue
+        sh = r.get("shares", {}).get("later_ro")
+        if not sh or sh["total"] == 0:
+            continue
+        (sealed_later if sh["sealed"] == sh["total"] else unsealed_later).append(n)
+    if not sealed_later and not unsealed_later:
+        later = "no test mapped an object after startup."
+    elif not sealed_later:
+        later = ("this build seals only what is loaded at startup; every object "
+                 "dlopen'ed later stayed unsealed (" + ", ".join(unsealed_later) + ").")
+    else:
+        later = ("all non-writable bytes of objects dlopen'ed later were sealed in " +
+                 ", ".join(sealed_later) + "." +
+                 (" Some stayed unsealed in " + ", ".join(unsealed_later) +
+                  " (see the notes column)." if unsealed_later else ""))
+    text = text.replace("@LATER@", later)
     with open(out, "w", encoding="utf-8") as f:
         f.write(text)
     return 0
