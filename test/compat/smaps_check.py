@@ -1,0 +1,479 @@
+#!/usr/bin/python3
+"""Independent seal checker for the compatibility suite.
+
+Reads /proc/PID/smaps of running (or stopped) processes from outside and
+reports how much of their *image memory* carries the `sl` (sealed) VmFlag.
+It shares no code with libautoseal: it only trusts the kernel's smaps and
+the ELF program headers of the files.
+
+Image memory of a process = every mapping of an ELF file (grouped by path;
+a file is an ELF object when its first bytes are \\x7fELF) plus the
+anonymous mappings that lie inside the address span of a loaded copy of
+such a file (its .bss past the end of the file, computed from the file's
+PT_LOAD headers).  Non-ELF file mappings (locale-archive, databases, the
+JVM's class-data archive, memfd JIT caches) and [heap]/[stack]/[vdso] are
+not image memory and are reported separately.
+
+Objects are split into:
+  startup  the objects the dynamic loader maps before main(): the program,
+           ld.so, LD_PRELOAD libraries and their DT_NEEDED closure, as
+           listed by the loader itself (LD_TRACE_LOADED_OBJECTS=1 run of
+           /proc/PID/exe with the process's own LD_PRELOAD and
+           LD_LIBRARY_PATH, which maps nothing and runs no constructor);
+  later    every other image object (dlopen'ed at run time).
+
+For each class it reports sealed/total bytes of the non-writable mappings
+(text, rodata, RELRO after relocation, PROT_NONE gaps) and of all mappings
+(adding .data/.bss).  --expect KEY OP PCT checks a share per process and
+makes the exit status 1 when it does not hold; keys are
+startup_ro, startup_all, later_ro, later_all, image_ro, image_all and
+process (every mapping of the process, image or not).  --exclude-path
+leaves an object out of every sum (the control leaves out libautoseal.so
+itself, whose policy page is locked and sealed even under mode=off).
+
+Exit status: 0 all expectations hold, 1 an expectation failed, 2 usage or
+read error (a process that vanished, no smaps, ...).
+"""
+
+import argparse
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+PT_LOAD = 1
+PT_INTERP = 3
+PT_GNU_RELRO = 0x6474E552
+KEYS = ("startup_ro", "startup_all", "later_ro", "later_all", "image_ro",
+        "image_all", "process")
+HEADER = re.compile(
+    r"^([0-9a-f]+)-([0-9a-f]+)\s+(\S{4})\s+([0-9a-f]+)\s+(\S+)\s+(\d+)\s*(.*)$")
+
+
+class Mapping:
+    __slots__ = ("start", "end", "perms", "offset", "inode", "path", "flags")
+
+    def __init__(self, start, end, perms, offset, inode, path):
+        self.start, self.end, self.perms = start, end, perms
+        self.offset, self.inode, self.path = offset, inode, path
+        self.flags = set()
+
+    @property
+    def size(self):
+        return self.end - self.start
+
+    @property
+    def sealed(self):
+        return "sl" in self.flags
+
+    @property
+    def writable(self):
+        return self.perms[1] == "w"
+
+    @property
+    def file_backed(self):
+        return self.inode != 0 and self.path.startswith("/")
+
+
+def read_smaps(pid):
+    maps = []
+    with open(f"/proc/{pid}/smaps", encoding="utf-8", errors="replace") as f:
+        for line in f:
+            m = HEADER.match(line)
+            if m:
+                path = m.group(7).strip()
+                if path.endswith(" (deleted)"):
+                    path = path[: -len(" (deleted)")]
+                maps.append(Mapping(int(m.group(1), 16), int(m.group(2), 16),
+                                    m.group(3), int(m.group(4), 16),
+                                    int(m.group(6)), path))
+            elif line.startswith("VmFlags:") and maps:
+                # tokenise: "sl" must be a whole flag, never a substring
+                maps[-1].flags = set(line.split(":", 1)[1].split())
+    return maps
+
+
+class ElfInfo:
+    __slots__ = ("loads", "relro", "interp")
+
+    def __init__(self):
+        self.loads = []      # (p_offset, p_vaddr, p_memsz) of each PT_LOAD
+        self.relro = None    # (p_vaddr, p_memsz) of PT_GNU_RELRO
+        self.interp = None   # PT_INTERP string
+
+
+def read_elf(paths):
+    """Program headers of the first readable path, None when it is not an
+    ELF object (or none can be read)."""
+    for src in paths:
+        try:
+            with open(src, "rb") as f:
+                eh = f.read(64)
+                if len(eh) < 64 or eh[:4] != b"\x7fELF":
+                    return None
+                info = ElfInfo()
+                if eh[4] != 2 or eh[5] != 1:  # ELFCLASS64, little endian only
+                    return info
+                phoff, = struct.unpack_from("<Q", eh, 32)
+                phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+                f.seek(phoff)
+                ph = f.read(phentsize * phnum)
+                for i in range(phnum):
+                    p_type, _fl, p_offset, p_vaddr, _pa, p_filesz, p_memsz, _al = \
+                        struct.unpack_from("<IIQQQQQQ", ph, i * phentsize)
+                    if p_type == PT_LOAD:
+                        info.loads.append((p_offset, p_vaddr, p_memsz))
+                    elif p_type == PT_GNU_RELRO:
+                        info.relro = (p_vaddr, p_memsz)
+                    elif p_type == PT_INTERP:
+                        f.seek(p_offset)
+                        info.interp = f.read(p_filesz).rstrip(b"\0").decode(errors="replace")
+            return info
+        except OSError:
+            continue
+    return None
+
+
+def environ_of(pid):
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            data = f.read()
+    except OSError:
+        return {}
+    env = {}
+    for item in data.split(b"\0"):
+        if b"=" in item:
+            k, v = item.split(b"=", 1)
+            env[k.decode(errors="replace")] = v.decode(errors="replace")
+    return env
+
+
+TRACE_LINE = re.compile(r"^\s*(?:\S+\s+=>\s+)?(/\S+)\s+\(0x[0-9a-f]+\)\s*$")
+
+
+def startup_objects(pid, preload=None):
+    """Paths (realpath) of the objects the loader maps at startup.
+    preload: the LD_PRELOAD value to trace with, for programs that write
+    over their environment block (redis, postgres set their process title
+    there, so /proc/PID/environ no longer shows it)."""
+    exe = os.readlink(f"/proc/{pid}/exe")  # FileNotFoundError once it is gone
+    if exe.endswith(" (deleted)"):
+        exe = exe[: -len(" (deleted)")]
+    exe = os.path.realpath(exe)
+    penv = environ_of(pid)
+    if preload is not None:
+        penv["LD_PRELOAD"] = preload
+    env = {"PATH": "/usr/bin:/bin", "LD_TRACE_LOADED_OBJECTS": "1"}
+    for k in ("LD_PRELOAD", "LD_LIBRARY_PATH"):
+        if k in penv:
+            env[k] = penv[k]
+    objs = {exe}
+    r = subprocess.run([exe], env=env, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode != 0:
+        raise RuntimeError(f"loader trace of {exe} failed: {r.stderr.strip()}")
+    for line in r.stdout.splitlines():
+        m = TRACE_LINE.match(line)
+        if m:
+            objs.add(os.path.realpath(m.group(1)))
+    return exe, objs
+
+
+def pct(sealed, total):
+    return 100.0 * sealed / total if total else None
+
+
+def analyse(pid, exclude=(), preload=None):
+    exe, startup = startup_objects(pid, preload)
+    maps = read_smaps(pid)
+    if not maps:
+        raise ProcessLookupError(f"no mappings for pid {pid} (exiting)")
+
+    # ELF objects by path, and the address span of each loaded copy
+    elf = {}
+    spans = []  # (start, end, path, base)
+    for m in maps:
+        if not m.file_backed:
+            continue
+        if m.path not in elf:
+            elf[m.path] = read_elf(
+                (m.path, f"/proc/{pid}/map_files/{m.start:x}-{m.end:x}"))
+        info = elf[m.path]
+        if not info or not info.loads:
+            continue
+        first = min(info.loads, key=lambda t: t[0])
+        if m.offset == first[0] & ~(PAGE - 1):
+            base = m.start - (first[1] & ~(PAGE - 1))
+            top = max((v + s + PAGE - 1) & ~(PAGE - 1) for _o, v, s in info.loads)
+            spans.append((base + (first[1] & ~(PAGE - 1)), base + top, m.path, base))
+
+    objects = {}  # path -> byte counts
+
+    def account(path, m, kind):
+        o = objects.setdefault(path, {
+            "path": path,
+            "class": "startup" if os.path.realpath(path) in startup else "later",
+            "ro": 0, "ro_sealed": 0, "all": 0, "all_sealed": 0, "bss": 0,
+            "ro_file": 0, "ro_file_sealed": 0, "unsealed_ro": []})
+        o["all"] += m.size
+        o["all_sealed"] += m.size if m.sealed else 0
+        if not m.writable and kind == "file":
+            o["ro_file"] += m.size
+            o["ro_file_sealed"] += m.size if m.sealed else 0
+        if not m.writable:
+            o["ro"] += m.size
+            if m.sealed:
+                o["ro_sealed"] += m.size
+            else:
+                o["unsealed_ro"].append([m.start, m.end])
+        if kind == "bss":
+            o["bss"] += m.size
+
+    other_files = {}
+    excluded = {}
+    proc_total = proc_sealed = 0
+    for m in maps:
+        owner = None
+        if m.file_backed and elf.get(m.path):
+            owner = m.path
+        elif m.inode == 0 and not m.path:
+            owner = next((p for s, e, p, _b in spans if s <= m.start and m.end <= e), None)
+        if owner is not None and os.path.realpath(owner) in exclude:
+            ex = excluded.setdefault(owner, {"total": 0, "sealed": 0})
+            ex["total"] += m.size
+            ex["sealed"] += m.size if m.sealed else 0
+            continue
+        proc_total += m.size
+        proc_sealed += m.size if m.sealed else 0
+        if owner is not None:
+            account(owner, m, "file" if m.file_backed else "bss")
+        elif m.file_backed:
+            of = other_files.setdefault(m.path, [0, 0])
+            of[0] += m.size
+            of[1] += m.size if m.sealed else 0
+
+    # ld.so (the program's PT_INTERP) and its RELRO range(s) in memory
+    interp = None
+    exe_info = read_elf((exe,))
+    if exe_info and exe_info.interp:
+        interp = os.path.realpath(exe_info.interp)
+    ldso_relro = []
+    for _s, _e, path, base in spans:
+        info = elf[path]
+        if interp and os.path.realpath(path) == interp and info.relro:
+            v, sz = info.relro
+            ldso_relro.append(((base + v) & ~(PAGE - 1), (base + v + sz) & ~(PAGE - 1)))
+
+    sums = {k: [0, 0] for k in KEYS if k != "process"}
+    for o in objects.values():
+        for cls in (o["class"], "image"):
+            sums[cls + "_ro"][0] += o["ro_sealed"]
+            sums[cls + "_ro"][1] += o["ro"]
+            sums[cls + "_all"][0] += o["all_sealed"]
+            sums[cls + "_all"][1] += o["all"]
+    sums["process"] = [proc_sealed, proc_total]
+    shares = {k: {"sealed": v[0], "total": v[1], "pct": pct(v[0], v[1])}
+              for k, v in sums.items()}
+
+    # unsealed non-writable bytes of ld.so that lie inside its RELRO
+    ldso_relro_unsealed = 0
+    for o in objects.values():
+        if interp and os.path.realpath(o["path"]) == interp:
+            for s, e in o["unsealed_ro"]:
+                for rs, re_ in ldso_relro:
+                    lo, hi = max(s, rs), min(e, re_)
+                    if lo < hi:
+                        ldso_relro_unsealed += hi - lo
+    # a process that exited meanwhile: its smaps may be from its last moments
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError) as e:
+        raise ProcessLookupError(f"pid {pid} exited while measured") from e
+    if state in ("Z", "X", "x"):
+        raise ProcessLookupError(f"pid {pid} exited while measured")
+    return {
+        "pid": pid,
+        "exe": exe,
+        "interp": interp,
+        "startup_objects": sorted(startup),
+        "shares": shares,
+        "ldso_relro_unsealed": ldso_relro_unsealed,
+        "objects": sorted(objects.values(), key=lambda o: o["path"]),
+        "other_files": {p: {"total": v[0], "sealed": v[1]} for p, v in other_files.items()},
+        "excluded": excluded,
+    }
+
+
+EXPECT = re.compile(r"^(\w+)\s*(>=|<=|==)\s*([0-9.]+)$")
+
+
+def check(report, expects, allow_ldso_pages):
+    """Return the list of failed expectations (strings).
+
+    allow_ldso_pages: that many pages of ld.so's own RELRO may stay
+    unsealed in the *_ro/_all keys that include ld.so (startup, image)."""
+    failed = []
+    allowance = min(report["ldso_relro_unsealed"], allow_ldso_pages * PAGE)
+    report["ldso_allowance_used"] = allowance
+    for key, op, val in expects:
+        sh = report["shares"][key]
+        sealed, total = sh["sealed"], sh["total"]
+        if key.startswith(("startup_", "image_")):
+            sealed += allowance
+        if total == 0:
+            failed.append(f"{key} {op} {val}: no such memory (0 bytes)")
+            continue
+        p = 100.0 * sealed / total
+        if op == ">=":
+            # 100 means every byte, not a rounded percentage
+            ok = sealed == total if val >= 100 else p >= val
+        elif op == "<=":
+            ok = sealed == 0 if val == 0 else p <= val
+        else:
+            ok = sealed == total if val == 100 else (sealed == 0 if val == 0 else p == val)
+        if not ok:
+            extra = f", {allowance} bytes of ld.so RELRO allowed" if allowance else ""
+            failed.append(f"{key} {op} {val:g}: is {p:.2f}% ({sealed}/{total} bytes{extra})")
+    return failed
+
+
+def cross_check(cli, pid, report):
+    """Compare with `autoseal status --json PID` (schema in docs/cli.md).
+    Returns (ok, message); ok is None when the check was skipped because
+    the CLI is not built.
+
+    The two tools group mappings into objects by different rules for the
+    anonymous parts (.bss), so the comparison is on what both must agree
+    on exactly: for every ELF object (by path), the sealed and total bytes
+    of its file-backed non-writable mappings."""
+    if not cli:
+        return None, "cross-check SKIPPED: no autoseal CLI path given"
+    if not os.access(cli, os.X_OK):
+        return None, f"cross-check SKIPPED: {cli} not built yet"
+    try:
+        r = subprocess.run([cli, "status", "--json", str(pid)], capture_output=True,
+                           text=True, timeout=30, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as e:
+        return False, f"cross-check FAILED: cannot run {cli}: {e}"
+    try:
+        doc = json.loads(r.stdout)
+        procs = [p for p in doc["processes"] if p.get("pid") == pid]
+        if len(procs) != 1 or not procs[0].get("ok"):
+            return False, (f"cross-check FAILED: no usable entry for pid {pid} "
+                           f"(exit {r.returncode}): {r.stdout.strip()[:200]}")
+        theirs = {}
+        for o in procs[0]["objects"]:
+            t = theirs.setdefault(o["path"], [0, 0])
+            t[0] += int(o["nonwritable"]["sealed"])
+            t[1] += int(o["nonwritable"]["bytes"])
+    except (ValueError, KeyError, TypeError) as e:
+        return False, f"cross-check FAILED: unexpected output ({e!r}): {r.stdout.strip()[:200]}"
+    diffs = []
+    for o in report["objects"]:
+        if o["ro_file"] == 0:
+            continue
+        t = theirs.get(o["path"])
+        mine = [o["ro_file_sealed"], o["ro_file"]]
+        if t is None:
+            diffs.append(f"{o['path']} missing from autoseal status")
+        elif t != mine:
+            diffs.append(f"{o['path']}: status says {t[0]}/{t[1]} sealed, smaps {mine[0]}/{mine[1]}")
+    if diffs:
+        return False, "cross-check FAILED: " + "; ".join(diffs[:5])
+    n = sum(1 for o in report["objects"] if o["ro_file"])
+    return True, f"cross-check ok: autoseal status agrees on the non-writable seals of {n} objects"
+
+
+def fmt_pct(sh):
+    return "   n/a " if sh["pct"] is None else f"{sh['pct']:6.2f}%"
+
+
+def print_report(r, out, verbose):
+    print(f"pid {r['pid']} {r['exe']}", file=out)
+    for k in KEYS:
+        sh = r["shares"][k]
+        print(f"  {k:12s} {fmt_pct(sh)}  {sh['sealed']:>12d} / {sh['total']:<12d} bytes",
+              file=out)
+    for p, ex in r["excluded"].items():
+        print(f"    excluded {p}: {ex['sealed']} of {ex['total']} bytes sealed", file=out)
+    for o in r["objects"]:
+        un_ro = o["ro"] - o["ro_sealed"]
+        un_all = o["all"] - o["all_sealed"]
+        if verbose or un_ro:
+            print(f"    {o['class']:7s} {o['path']}: unsealed ro={un_ro} all={un_all} "
+                  f"(ro {o['ro']}, all {o['all']}, bss {o['bss']})", file=out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pid", type=int, action="append", required=True,
+                    help="process to inspect (repeat for several)")
+    ap.add_argument("--expect", action="append", default=[],
+                    help="KEY>=PCT, KEY<=PCT or KEY==PCT, checked for every pid")
+    ap.add_argument("--json", help="write the full report to this file")
+    ap.add_argument("--verbose", action="store_true", help="list every object")
+    ap.add_argument("--allow-ldso-relro-pages", type=int, default=0, metavar="N",
+                    help="pages of ld.so's RELRO that may stay unsealed (ldso-relro=safe)")
+    ap.add_argument("--cross-check", metavar="CLI", default="",
+                    help="also compare with `CLI status --json PID`; says SKIPPED when "
+                         "CLI is empty or not built")
+    ap.add_argument("--exclude-path", action="append", default=[], metavar="PATH",
+                    help="leave this object (its mappings and .bss) out of every sum")
+    ap.add_argument("--preload", metavar="LIST",
+                    help="LD_PRELOAD the processes were started with (default: read "
+                         "from /proc/PID/environ)")
+    ap.add_argument("--ignore-vanished", action="store_true",
+                    help="skip pids that exit while being measured (short-lived "
+                         "server children); at least one pid must be measured")
+    a = ap.parse_args()
+
+    expects = []
+    for e in a.expect:
+        m = EXPECT.match(e)
+        if not m or m.group(1) not in KEYS:
+            ap.error(f"bad --expect '{e}' (keys: {', '.join(KEYS)})")
+        expects.append((m.group(1), m.group(2), float(m.group(3))))
+
+    reports, failed = [], []
+    for pid in a.pid:
+        try:
+            r = analyse(pid, {os.path.realpath(p) for p in a.exclude_path}, a.preload)
+        except (FileNotFoundError, ProcessLookupError) as ex:
+            if a.ignore_vanished:
+                print(f"smaps_check: pid {pid} vanished, not measured ({ex})")
+                continue
+            print(f"smaps_check: pid {pid}: {ex}", file=sys.stderr)
+            return 2
+        except (OSError, RuntimeError, subprocess.SubprocessError) as ex:
+            print(f"smaps_check: pid {pid}: {ex}", file=sys.stderr)
+            return 2
+        r["failed"] = check(r, expects, a.allow_ldso_relro_pages)
+        ok, msg = cross_check(a.cross_check, pid, r)
+        r["cross_check"] = {"ok": ok, "message": msg}
+        if ok is False:
+            r["failed"].append(msg)
+        failed += [f"pid {pid}: {f}" for f in r["failed"]]
+        reports.append(r)
+        print_report(r, sys.stdout, a.verbose)
+        print(f"  {msg}")
+
+    if not reports:
+        print("smaps_check: no process could be measured", file=sys.stderr)
+        return 2
+    if a.json:
+        with open(a.json, "w", encoding="utf-8") as f:
+            json.dump({"expect": a.expect, "reports": reports}, f, indent=1)
+    for f in failed:
+        print(f"smaps_check: FAILED {f}", file=sys.stdout)
+    if not failed and expects:
+        print(f"smaps_check: ok ({', '.join(a.expect)})")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
