@@ -21,6 +21,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <link.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "log.h"
@@ -464,8 +465,19 @@ void as_safe_point(void *sp, bool force)
     errno = saved;
 }
 
+/* fork() is a safe point too: objects that libc loaded by itself (NSS
+ * modules for getpwnam, say) get sealed in the parent before a server
+ * forks its workers, even if the program never calls dl* or mmap again. */
+static void before_fork(void)
+{
+    as_safe_point(__builtin_frame_address(0), true);
+}
+
 void as_tracker_startup(const struct as_policy *p, struct as_walk_result *res)
 {
+    if (p->mode == AS_MODE_ENFORCE && p->dlopen != AS_DLOPEN_OFF) {
+        (void)pthread_atfork(before_fork, NULL, NULL);
+    }
     struct as_walk_filter f = {0, ~0ul, select_startup, NULL};
     as_seal_objects(p, &f, res);
     __atomic_store_n(&startup_done, true, __ATOMIC_RELEASE);
