@@ -515,7 +515,7 @@ int as_config_load_buf(const char *path, bool privileged, const char *exe, char 
 
     size_t got = 0;
     while (ret == 0) {
-        char extra;
+        char extra = 0;
         char *dst = got < limit ? buf + got : &extra;
         size_t want = got < limit ? limit - got : 1;
         r = as_syscall3(__NR_read, fd, (long)dst, (long)want);

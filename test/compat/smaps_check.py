@@ -346,10 +346,10 @@ def cross_check(cli, pid, report):
     Returns (ok, message); ok is None when the check was skipped because
     the CLI is not built.
 
-    The two tools group mappings into objects by different rules for the
-    anonymous parts (.bss), so the comparison is on what both must agree
-    on exactly: for every ELF object (by path), the sealed and total bytes
-    of its file-backed non-writable mappings."""
+    Both tools define an object's image as the span of its PT_LOAD
+    headers (file-backed and anonymous mappings inside it), so they must
+    agree exactly, for every ELF object (by path), on the sealed and total
+    bytes of its non-writable mappings."""
     if not cli:
         return None, "cross-check SKIPPED: no autoseal CLI path given"
     if not os.access(cli, os.X_OK):
@@ -374,17 +374,17 @@ def cross_check(cli, pid, report):
         return False, f"cross-check FAILED: unexpected output ({e!r}): {r.stdout.strip()[:200]}"
     diffs = []
     for o in report["objects"]:
-        if o["ro_file"] == 0:
+        if o["ro"] == 0:
             continue
         t = theirs.get(o["path"])
-        mine = [o["ro_file_sealed"], o["ro_file"]]
+        mine = [o["ro_sealed"], o["ro"]]
         if t is None:
             diffs.append(f"{o['path']} missing from autoseal status")
         elif t != mine:
             diffs.append(f"{o['path']}: status says {t[0]}/{t[1]} sealed, smaps {mine[0]}/{mine[1]}")
     if diffs:
         return False, "cross-check FAILED: " + "; ".join(diffs[:5])
-    n = sum(1 for o in report["objects"] if o["ro_file"])
+    n = sum(1 for o in report["objects"] if o["ro"])
     return True, f"cross-check ok: autoseal status agrees on the non-writable seals of {n} objects"
 
 

@@ -28,17 +28,6 @@
 
 int e2e_a_value(void);
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            failures++;                                                                    \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                           \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-        }                                                                                  \
-    } while (0)
 
 struct obj {
     char name[256];
@@ -227,7 +216,7 @@ static int check_seals(const char *expect)
         CHECK(sealed_total == 0, "%d mappings sealed, expected none", sealed_total);
     }
     printf("objects=%d mappings=%d sealed=%d value=%d\n", nobjs, n, sealed_total, e2e_a_value());
-    return failures ? 1 : 0;
+    return t_failures ? 1 : 0;
 }
 
 /* ---- features that must keep working under the shim ---- */
@@ -353,7 +342,7 @@ static int features(void)
     printf("ok dlopen-execstack\n");
 
     printf("value %d\n", e2e_a_value());
-    return failures ? 1 : 0;
+    return t_failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)

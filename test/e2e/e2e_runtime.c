@@ -19,16 +19,6 @@
 extern int e2e_early_errno;
 extern void *e2e_early_addr;
 
-static int failures;
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            failures++;                                                                    \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                           \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-        }                                                                                  \
-    } while (0)
 
 #define RWX (PROT_READ | PROT_WRITE | PROT_EXEC)
 #define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
@@ -131,8 +121,8 @@ int main(int argc, char **argv)
     }
     CHECK(okc == 8 * 2000, "hammer ok=%ld", okc);
 
-    if (failures == 0) {
+    if (t_failures == 0) {
         printf("PASS runtime %s\n", argv[1]);
     }
-    return failures ? 1 : 0;
+    return t_failures ? 1 : 0;
 }

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "maps.h"
 
+int t_failures;
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct tmap {
     uintptr_t start, end;
@@ -21,6 +22,18 @@ int tmaps_read(int pid, struct tmap *out, int max);
 int tprobe_mprotect(const struct tmap *m);
 
 int tprot_of(const char *perms);
+
+/* A failed check: counted, reported on stderr, the test goes on. */
+extern int t_failures;
+#define CHECK(cond, ...)                                                                   \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            t_failures++;                                                                  \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                           \
+            fprintf(stderr, __VA_ARGS__);                                                  \
+            fputc('\n', stderr);                                                           \
+        }                                                                                  \
+    } while (0)
 
 /* The path of a library next to the test program. */
 const char *tpath_next_to_exe(const char *name);

@@ -21,16 +21,6 @@
 void *e2e_loader_open(const char *name, int mode);
 int e2e_a_value(void);
 
-static int failures;
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            failures++;                                                                    \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                           \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-        }                                                                                  \
-    } while (0)
 
 static void *sym(void *h, const char *name)
 {
@@ -102,10 +92,10 @@ int main(int argc, char **argv)
         CHECK(h != NULL, "dlopen through libe2e_loader's RUNPATH: %s", dlerror());
         CHECK(h && call_int(sym(h, "e2e_subplugin_value")) == 17, "subplugin value");
         expect_sealed("/libe2e_subplugin.so", want, "runpath plugin after dlsym");
-        if (failures == 0) {
+        if (t_failures == 0) {
             printf("PASS runpath-of-caller %s\n", argv[1]);
         }
-        return failures ? 1 : 0;
+        return t_failures ? 1 : 0;
     }
 
     if (argc > 2 && strcmp(argv[2], "dlmopen") == 0) {
@@ -132,10 +122,10 @@ int main(int argc, char **argv)
         /* objects in other namespaces are not sealed (dl_iterate_phdr reports
          * only the caller's namespace): see docs/design.md */
         expect_sealed("/libe2e_cycle.so", false, "dlmopen'ed object (other namespace)");
-        if (failures == 0) {
+        if (t_failures == 0) {
             printf("PASS dlmopen %s\n", argv[1]);
         }
-        return failures ? 1 : 0;
+        return t_failures ? 1 : 0;
     }
 
     if (argc > 2 && strcmp(argv[2], "fork") == 0) {
@@ -146,15 +136,15 @@ int main(int argc, char **argv)
         pid_t pid = fork();
         if (pid == 0) {
             expect_sealed("/ISO8859-15.so", want, "gconv module in the forked child");
-            _exit(failures ? 1 : 0);
+            _exit(t_failures ? 1 : 0);
         }
         int st = 0;
         waitpid(pid, &st, 0);
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status 0x%x", st);
-        if (failures == 0) {
+        if (t_failures == 0) {
             printf("PASS fork %s\n", argv[1]);
         }
-        return failures ? 1 : 0;
+        return t_failures ? 1 : 0;
     }
 
     /* RTLD_NEXT from another preloaded library */
@@ -213,8 +203,8 @@ int main(int argc, char **argv)
         CHECK(end == base, "without autoseal dlclose unmaps: %d before, %d after", base, end);
     }
     printf("ok cycles base=%d first=%d end=%d\n", base, after1, end);
-    if (failures == 0) {
+    if (t_failures == 0) {
         printf("PASS dl %s\n", argv[1]);
     }
-    return failures ? 1 : 0;
+    return t_failures ? 1 : 0;
 }
