@@ -11,6 +11,7 @@ bench_tools() {
     [[ -x "$d/runtimebench" ]] || cc "${BENCH_CFLAGS[@]}" -o "$d/runtimebench" "$BENCH_SRC/runtimebench.c" -ldl
     [[ -x "$d/tiny" ]] || cc "${BENCH_CFLAGS[@]}" -o "$d/tiny" "$BENCH_SRC/tiny.c"
     [[ -f "$d/libempty.so" ]] || cc "${BENCH_CFLAGS[@]}" -shared -fPIC -o "$d/libempty.so" "$BENCH_SRC/empty.c"
+    [[ -f "$d/libropage.so" ]] || cc "${BENCH_CFLAGS[@]}" -shared -fPIC -o "$d/libropage.so" "$BENCH_SRC/ropage.c"
     [[ -f "$d/libplugin.so" ]] || cc "${BENCH_CFLAGS[@]}" -shared -fPIC -o "$d/libplugin.so" "$BENCH_SRC/plugin.c"
 }
 
