@@ -13,7 +13,8 @@
 #     redis only; under two minutes.  Needs --out (it must not rewrite the
 #     committed docs by accident).
 #   --lib PATH: the libautoseal.so to measure (default build/lib/, built if
-#     missing).  --keep DIR: keep the raw results in DIR.
+#     missing).  --keep DIR: keep the raw results in DIR.  --services "LIST":
+#     the services to run (nginx redis postgresql; default per mode).
 #
 # Every comparison is interleaved: each iteration runs every configuration
 # once, in shuffled or alternating order.  The script fails (non-zero) when
@@ -23,14 +24,15 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$AUTOSEAL_ROOT/bench/common.sh"
 
-mode=full out="" lib="" keep=""
+mode=full out="" lib="" keep="" only_services=""
 while (($#)); do
     case "$1" in
     --quick) mode=quick; shift ;;
     --out) out="$2"; shift 2 ;;
     --lib) lib="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
-    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+    --services) only_services="$2"; shift 2 ;;
+    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
     esac
 done
@@ -42,15 +44,19 @@ mkdir -p "$out/img"
 out="$(realpath "$out")"
 
 if [[ $mode == full ]]; then
-    sizes=(1 10 100 500) startup_runs=300 scaling_runs=200
-    rt_batches=30 rt_scale=1
+    sizes=(1 10 100 500) startup_runs=300 scaling_runs=300 us_runs=50
+    rt_batches=36 rt_scale=1
     services=(nginx redis postgresql) rounds=5
     wrk_secs=8 redis_n=150000 pg_secs=8
 else
-    sizes=(1 10 100) startup_runs=30 scaling_runs=30
+    sizes=(1 10 100) startup_runs=30 scaling_runs=30 us_runs=10
     rt_batches=6 rt_scale=0.3
     services=(redis) rounds=2
     wrk_secs=2 redis_n=20000 pg_secs=2
+fi
+
+if [[ -n "$only_services" ]]; then
+    read -r -a services <<<"$only_services"
 fi
 
 need() { command -v "$1" >/dev/null || die "$1 is missing (scripts/packages/bench.txt; full mode also bench/packages-full.txt)"; }
@@ -153,6 +159,23 @@ for n in "${sizes[@]}"; do
         all="$(env LD_PRELOAD="$lib" AUTOSEAL_OPTIONS="$opts,ldso-relro=all,log=stderr" "$p" 2>&1 >/dev/null |
             grep 'event=startup' | tail -n1 | sed -n 's/.* calls=\([0-9]*\).*/\1/p')"
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$prof" "$n" "$objects" "$calls" "$sc" "$po" "${all:-nan}" >> "$res/scaling_counts.tsv"
+    done
+done
+
+# The library's own timer around its sealing walk (us= in its summary line):
+# much less noisy than the end-to-end difference, and what the linear fit is
+# made on.
+printf 'profile\tn\trun\tobjects\tus\n' > "$res/scaling_us.tsv"
+for ((k = 0; k < us_runs; k++)); do
+    for n in "${sizes[@]}"; do
+        for prof in default strict; do
+            line="$(env LD_PRELOAD="$lib" AUTOSEAL_OPTIONS="profile=$prof,log=stderr" "$libs/prog_$n" 2>&1 >/dev/null |
+                grep 'event=startup' | tail -n1)"
+            o="$(sed -n 's/.* objects=\([0-9]*\).*/\1/p' <<<"$line")"
+            u="$(sed -n 's/.* us=\([0-9]*\).*/\1/p' <<<"$line")"
+            [[ -n "$o" && -n "$u" ]] || die "no us= in the summary line of prog_$n: $line"
+            printf '%s\t%s\t%s\t%s\t%s\n' "$prof" "$n" "$k" "$o" "$u" >> "$res/scaling_us.tsv"
+        done
     done
 done
 
