@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Startup cost of autoseal for a /bin/true-sized program: exec+exit of
 # bench/tiny.c under no preload, an EMPTY preloaded library (the floor: what
-# LD_PRELOAD itself costs) and libautoseal.so (default profile), interleaved
+# LD_PRELOAD itself costs), libautoseal.so with mode=off (loading it, sealing
+# nothing) and libautoseal.so (default profile), interleaved
 # in shuffled order by bench/spawnbench.  Prints median, p10/p90 and the
 # ratio autoseal / empty preload against the target 1.05.  A benchmark, not a
 # test: exit status 0 whether or not the target is met, non-zero if it
@@ -41,5 +42,6 @@ log "startup: $runs interleaved runs per configuration"
 "$tools/spawnbench" -n "$runs" -w 10 \
     none "$tools/tiny" -- \
     empty LD_PRELOAD="$tools/libempty.so" "$tools/tiny" -- \
+    off LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=mode=off "$tools/tiny" -- \
     default LD_PRELOAD="$lib" "$tools/tiny" > "$raw"
 python3 "$AUTOSEAL_ROOT/bench/stats.py" startup "$raw" empty default 1.05

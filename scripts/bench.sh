@@ -317,7 +317,8 @@ run_postgresql() { # run_postgresql CONFIG ROUND
     env_for "$1"
     rm -f "$d/pg.log"
     runuser -u postgres -- "${srvenv[@]}" "$PGBIN/pg_ctl" -D "$d/data" -o "-p $port" \
-        -l "$d/pg.log" -w -t 60 start >/dev/null || { cat "$d/pg.log" >&2; die "postgres did not start ($1)"; }
+        -l "$d/pg.log" -w -t 60 start >/dev/null 2>"$d/pg_ctl.err" ||
+        { cat "$d/pg_ctl.err" "$d/pg.log" >&2; die "postgres did not start ($1)"; }
     pid="$(head -n1 "$d/data/postmaster.pid")"
     if [[ ! -f "$d/initialised" ]]; then
         runuser -u postgres -- "$PGBIN/pgbench" -h "$d/sock" -p "$port" -i -s 2 -q postgres >/dev/null 2>&1
