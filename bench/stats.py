@@ -405,9 +405,9 @@ class Report:
                "The *control* is a third process per batch preloading `bench/ropage.c`, which "
                "only makes one page of its own .bss read-only, as libautoseal does with its "
                "policy page even under mode=off, and seals nothing: where the control shows "
-               "the same overhead as autoseal, the cost comes from the changed address-space "
-               "layout (the anonymous mappings next to that page no longer merge), not from "
-               "seals or interposers." % nb)
+               "the same overhead as autoseal, the cost comes from that read-only page "
+               "splitting the library's .bss mapping (a change of the address-space layout), "
+               "not from seals or interposers." % nb)
         self.w()
         self.w("| operation | baseline median (ns) | p10-p90 | autoseal median (ns) | p10-p90 | autoseal / baseline (95% interval) | control / baseline |")
         self.w("|---|---:|---:|---:|---:|---:|---:|")
