@@ -15,6 +15,8 @@
 #   --lib PATH: the libautoseal.so to measure (default build/lib/, built if
 #     missing).  --keep DIR: keep the raw results in DIR.  --services "LIST":
 #     the services to run (nginx redis postgresql; default per mode).
+#   --report RESDIR: measure nothing; write the report and plots from raw
+#     results kept earlier with --keep.
 #
 # Every comparison is interleaved: each iteration runs every configuration
 # once, in shuffled or alternating order.  The script fails (non-zero) when
@@ -24,7 +26,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$AUTOSEAL_ROOT/bench/common.sh"
 
-mode=full out="" lib="" keep="" only_services=""
+mode=full out="" lib="" keep="" only_services="" report_from=""
 while (($#)); do
     case "$1" in
     --quick) mode=quick; shift ;;
@@ -32,7 +34,8 @@ while (($#)); do
     --lib) lib="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
     --services) only_services="$2"; shift 2 ;;
-    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    --report) report_from="$(realpath "$2")"; shift 2 ;;
+    -h | --help) sed -n '2,26p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
     esac
 done
@@ -42,6 +45,23 @@ if [[ -z "$out" ]]; then
 fi
 mkdir -p "$out/img"
 out="$(realpath "$out")"
+
+# report RESDIR: benchmarks.md and the plots from raw results
+report() {
+    local res="$1" required="startup,scaling,counts,scaling_us,runtime,services,memory"
+    python3 "$AUTOSEAL_ROOT/bench/stats.py" report "$res" "$out" "$required"
+    gnuplot -e "dat='$out/img/startup.dat'; out='$out/img/startup.png'" "$AUTOSEAL_ROOT/bench/startup.gp"
+    gnuplot -e "dat='$out/img/runtime.dat'; out='$out/img/runtime.png'" "$AUTOSEAL_ROOT/bench/runtime.gp"
+    for f in startup runtime; do
+        [[ -s "$out/img/$f.png" ]] || die "no plot $out/img/$f.png"
+        mv "$out/img/$f.dat" "$res/"
+    done
+}
+if [[ -n "$report_from" ]]; then
+    command -v gnuplot >/dev/null || die "gnuplot is missing"
+    report "$report_from"
+    exit 0
+fi
 
 if [[ $mode == full ]]; then
     sizes=(1 10 100 500) startup_runs=300 scaling_runs=300 us_runs=50
@@ -115,6 +135,8 @@ meta mode "$mode"
 meta version "$(git -C "$AUTOSEAL_ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
 meta startup_runs "$startup_runs"
 meta scaling_runs "$scaling_runs"
+meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 
 # ------------------------------------------------------------ 1. startup
 log "1/5 startup of a /bin/true-sized program ($startup_runs runs)"
@@ -358,7 +380,11 @@ for s in "${services[@]}"; do
     postgresql) [[ -x "$PGBIN/pgbench" ]] || die "postgresql is missing"; need runuser ;;
     esac
 done
-meta services_method "$(printf '%s' "Services: ${services[*]}. Each server runs on 127.0.0.1 on a free port with a private configuration and data directory under /tmp, started anew for each round; $rounds rounds per configuration, baseline and autoseal (\`LD_PRELOAD=libautoseal.so AUTOSEAL_OPTIONS=profile=strict,log=stderr\`) alternating with the first alternating too. nginx 1 worker serving a 4 KiB file to \`wrk -t1 -c8 -d${wrk_secs}s --latency\`; redis-server without persistence under \`redis-benchmark -c 8 -n $redis_n -t set,get\`; postgresql with fsync off under \`pgbench -S -c 4 -j 2 -T $pg_secs\` (select-only, scale 2; p99 from its per-transaction log). Clients and servers share the 2 CPUs.")"
+meta services "${services[*]}"
+meta rounds "$rounds"
+meta wrk_secs "$wrk_secs"
+meta redis_n "$redis_n"
+meta pg_secs "$pg_secs"
 for ((r = 0; r < rounds; r++)); do
     if ((r % 2)); then order=(autoseal baseline); else order=(baseline autoseal); fi
     for s in "${services[@]}"; do
@@ -369,13 +395,7 @@ for ((r = 0; r < rounds; r++)); do
 done
 
 # ------------------------------------------------------------ report
+meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 log "5/5 report and plots into $out"
-required="startup,scaling,counts,runtime,services,memory"
-python3 "$AUTOSEAL_ROOT/bench/stats.py" report "$res" "$out" "$required"
-gnuplot -e "dat='$out/img/startup.dat'; out='$out/img/startup.png'" "$AUTOSEAL_ROOT/bench/startup.gp"
-gnuplot -e "dat='$out/img/runtime.dat'; out='$out/img/runtime.png'" "$AUTOSEAL_ROOT/bench/runtime.gp"
-for f in startup runtime; do
-    [[ -s "$out/img/$f.png" ]] || die "no plot $out/img/$f.png"
-done
-mv "$out/img/startup.dat" "$out/img/runtime.dat" "$res/"
+report "$res"
 log "done in $((SECONDS - T0)) s: $out/benchmarks.md"
