@@ -285,7 +285,7 @@ EOF
     "${srvenv[@]}" nginx -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" 2> "$d/stderr" &
     pid=$!; server_pids=("$pid")
     wait_port "$port" "$pid" || { cat "$d/stderr" "$d/logs/error.log" >&2; die "nginx did not start ($1)"; }
-    wrk -t1 -c8 -d"${wrk_secs}s" --latency "http://127.0.0.1:$port/index.html" > "$d/wrk.out"
+    timeout 120 wrk -t1 -c8 -d"${wrk_secs}s" --latency "http://127.0.0.1:$port/index.html" > "$d/wrk.out"
     python3 - "$d/wrk.out" "$2" "$1" >> "$res/services.tsv" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
@@ -312,7 +312,7 @@ run_redis() { # run_redis CONFIG ROUND
         --daemonize no --dir "$d" --logfile "$d/redis.log" 2> "$d/stderr" &
     pid=$!; server_pids=("$pid")
     wait_port "$port" "$pid" || { cat "$d/stderr" >&2; die "redis did not start ($1)"; }
-    redis-benchmark -h 127.0.0.1 -p "$port" -c 8 -n "$redis_n" -t set,get --csv > "$d/rb.out" 2>/dev/null
+    timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c 8 -n "$redis_n" -t set,get --csv > "$d/rb.out" 2>/dev/null
     python3 - "$d/rb.out" "$2" "$1" >> "$res/services.tsv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
@@ -343,11 +343,11 @@ run_postgresql() { # run_postgresql CONFIG ROUND
         { cat "$d/pg_ctl.err" "$d/pg.log" >&2; die "postgres did not start ($1)"; }
     pid="$(head -n1 "$d/data/postmaster.pid")"
     if [[ ! -f "$d/initialised" ]]; then
-        runuser -u postgres -- "$PGBIN/pgbench" -h "$d/sock" -p "$port" -i -s 2 -q postgres >/dev/null 2>&1
+        timeout 300 runuser -u postgres -- "$PGBIN/pgbench" -h "$d/sock" -p "$port" -i -s 2 -q postgres >/dev/null 2>&1
         touch "$d/initialised"
     fi
     rm -f "$d"/pglog*
-    (cd "$d" && runuser -u postgres -- "$PGBIN/pgbench" -h "$d/sock" -p "$port" -S -c 4 -j 2 \
+    (cd "$d" && timeout 120 runuser -u postgres -- "$PGBIN/pgbench" -h "$d/sock" -p "$port" -S -c 4 -j 2 \
         -T "$pg_secs" -l --log-prefix="$d/pglog" postgres > "$d/pgbench.out" 2>/dev/null)
     python3 - "$d" "$2" "$1" >> "$res/services.tsv" <<'PY'
 import glob, re, sys
