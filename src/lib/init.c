@@ -21,7 +21,16 @@
 #include "tracker.h"
 #include "inherit.h"
 
-union as_policy_page as_page __attribute__((aligned(AS_PAGE_ALIGN)));
+/* The policy page lives in autoseal's own RELRO: read-only from the start
+ * (ld.so applies RELRO before any constructor), made writable for the one
+ * moment the policy is stored, and sealed with the rest of autoseal's image.
+ * (A read-only page in .bss would split the anonymous mappings there, which
+ * made every later mmap/munmap pair of the program about 50% slower.) */
+union as_policy_page as_page
+    __attribute__((aligned(AS_PAGE_ALIGN), section(".data.rel.ro.autoseal_policy"))) = {
+        .f = {.policy = {.mode = AS_MODE_ENFORCE}}};
+
+static struct as_frozen staged;
 
 /* 0: nothing yet, 1: being initialised, 2: policy ready */
 static int init_state;
@@ -97,13 +106,31 @@ static struct as_config config;
 static const char *config_used = "none";
 static char exe_buf[4096];
 
+static int store_error;
+
+/* Copy the staged policy into the read-only page. */
+static void store_policy(void)
+{
+    uintptr_t a = (uintptr_t)&as_page;
+    int r = as_sys_mprotect(a, sizeof as_page, PROT_READ | PROT_WRITE);
+    if (r != 0) {
+        store_error = r; /* the page keeps the built-in default policy */
+        return;
+    }
+    memcpy(&as_page.f, &staged, sizeof staged);
+    r = as_sys_mprotect(a, sizeof as_page, PROT_READ);
+    if (r != 0) {
+        store_error = r;
+    }
+}
+
 static void resolve_policy(void)
 {
     struct as_settings layers[3];
     size_t nlayers = 0;
     bool privileged = getauxval(AT_SECURE) != 0;
 
-    as_page.f.privileged = privileged;
+    staged.privileged = privileged;
     /* The configuration file: the system one, or AUTOSEAL_CONFIG for
      * programs that are not privileged.  The system file must be owned by
      * root and not writable by others (a looser file could weaken every
@@ -138,7 +165,8 @@ static void resolve_policy(void)
             nlayers++;
         }
     }
-    as_policy_resolve(&as_page.f.policy, layers, nlayers);
+    as_policy_resolve(&staged.policy, layers, nlayers);
+    store_policy();
     as_tracker_snapshot(); /* what is loaded now is what loaded at startup */
     as_log_configure(&as_page.f.policy, privileged);
     for (int i = 0; i < npending; i++) {
@@ -146,6 +174,10 @@ static void resolve_policy(void)
     }
     if (dropped) {
         as_log(AS_LEVEL_WARN, "event=bad-config msg=\"%d more problems not shown\"", dropped);
+    }
+    if (store_error) {
+        as_log(AS_LEVEL_ERROR, "event=policy-store-failed error=%d msg=\"the built-in default policy applies\"",
+               -store_error);
     }
 }
 
@@ -169,25 +201,12 @@ void as_init_policy(void)
     }
 }
 
-static void lock_policy_page(bool seal)
+/* The page is read-only since the policy was stored; the startup walk seals
+ * it with autoseal's image.  Seal it on its own too, in case autoseal's
+ * image is excluded (exclude=) - sealing twice is harmless. */
+static void seal_policy_page(void)
 {
-    uintptr_t a = (uintptr_t)&as_page;
-    size_t page = (size_t)getauxval(AT_PAGESZ);
-    if (page == 0 || page > sizeof as_page || (a & (page - 1)) != 0) {
-        as_log(AS_LEVEL_WARN, "event=policy-lock-failed reason=page-size page=%zu", page);
-        return;
-    }
-    as_page.f.locked = true;
-    int r = as_sys_mprotect(a, sizeof as_page, PROT_READ);
-    if (r != 0) {
-        as_page.f.locked = false;
-        as_log(AS_LEVEL_WARN, "event=policy-lock-failed reason=mprotect error=%d", -r);
-        return;
-    }
-    if (!seal) {
-        return;
-    }
-    r = as_sys_mseal(a, sizeof as_page);
+    int r = as_sys_mseal((uintptr_t)&as_page, sizeof as_page);
     if (r != 0 && r != -ENOSYS && r != -EPERM) {
         as_log(AS_LEVEL_WARN, "event=policy-seal-failed error=%d", -r);
     }
@@ -251,8 +270,7 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     as_init_policy();
     const struct as_policy *p = &as_page.f.policy;
     if (p->mode == AS_MODE_OFF) {
-        /* read-only, but nothing at all sealed in this process */
-        lock_policy_page(false);
+        /* read-only (RELRO), but nothing at all sealed in this process */
         if (p->inherit == AS_INHERIT_NO) {
             as_drop_from_environment();
         }
@@ -264,10 +282,10 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     uint64_t t0 = as_now_us();
     struct as_walk_result res;
     memset(&res, 0, sizeof res);
-    /* Lock first: under data=seal our own .bss (which holds the page) gets
-     * sealed by the walk, after which it could not be made read-only. */
-    lock_policy_page(p->mode == AS_MODE_ENFORCE);
     as_tracker_startup(p, &res); /* audit: logs what it would seal */
+    if (p->mode == AS_MODE_ENFORCE && !res.st.unavailable) {
+        seal_policy_page();
+    }
     if (p->execmem == AS_EXECMEM_KERNEL && p->mode == AS_MODE_ENFORCE) {
         enable_kernel_mdwe();
     }

@@ -17,7 +17,6 @@
 struct as_frozen {
     struct as_policy policy;
     bool privileged;      /* AT_SECURE: environment ignored */
-    bool locked;          /* the page is read-only (and sealed if possible) */
 };
 
 union as_policy_page {
