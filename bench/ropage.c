@@ -1,6 +1,6 @@
 /* A control for the runtime benchmark: a preload library that does only
  * what libautoseal does to the address space even with mode=off - make one
- * page-aligned page of its .bss read-only (autoseal's policy page) - without
+ * page-aligned page of its .bss read-only (where autoseal's policy page used to be) - without
  * sealing anything.  It separates layout effects (a read-only page splitting
  * the anonymous mappings next to it) from the cost of seals and interposers. */
 #include <sys/mman.h>

@@ -64,6 +64,12 @@ def read_tsv(path):
     return [dict(zip(head, l)) for l in lines[1:]]
 
 
+def g_autoseal_kept(data_growth):
+    """True when the autoseal processes kept the plugin mapped."""
+    v = data_growth.get("autoseal")
+    return bool(v) and min(v) > 0
+
+
 def summary(xs):
     return {"n": len(xs), "med": median(xs), "p10": quantile(xs, 0.1),
             "p90": quantile(xs, 0.9), "q1": quantile(xs, 0.25),
@@ -216,7 +222,7 @@ class Report:
         if "off" in runs:
             r3, lo3, hi3 = ratio_ci(runs["off"], runs["empty"])
             self.w("Loading libautoseal.so without sealing (`mode=off`: it still resolves its "
-                   "policy and locks its policy page) against the empty preload: %.3f (%.3f-%.3f). "
+                   "policy and stores it in its read-only policy page) against the empty preload: %.3f (%.3f-%.3f). "
                    "What separates `mode=off` from the default profile is the sealing walk; "
                    "what separates the empty preload from `mode=off` is loading and "
                    "initialising libautoseal.so itself." % (r3, lo3, hi3))
@@ -418,14 +424,13 @@ class Report:
                "guarded anonymous page RW <-> R; a dlopen(RTLD_NOW) + dlsym + call + dlclose "
                "cycle of a small plugin. mmap and mprotect touch only unsealed anonymous memory; "
                "whether the plugin gets sealed depends on the library's dlopen policy, which "
-               "the maps line below the table shows (a sealed plugin cannot be unmapped by "
-               "dlclose, so its mappings pile up). "
+               "the maps line below the table shows. "
                "The *control* is a third process per batch preloading `bench/ropage.c`, which "
-               "only makes one page of its own .bss read-only, as libautoseal does with its "
-               "policy page even under mode=off, and seals nothing: where the control shows "
-               "the same overhead as autoseal, the cost comes from that read-only page "
-               "splitting the library's .bss mapping (a change of the address-space layout), "
-               "not from seals or interposers." % nb)
+               "only makes one page of its own .bss read-only and seals nothing. It shows "
+               "what an earlier libautoseal did (its policy page was in .bss): splitting the "
+               "library's anonymous .bss mapping made every later mmap/munmap pair about 50%% "
+               "slower. libautoseal now keeps the page in its own RELRO, and the autoseal "
+               "column measures that." % nb)
         self.w()
         self.w("| operation | baseline median (ns) | p10-p90 | autoseal median (ns) | p10-p90 | autoseal / baseline (95% interval) | control / baseline |")
         self.w("|---|---:|---:|---:|---:|---:|---:|")
@@ -458,9 +463,16 @@ class Report:
             dat.append("%d %s %.4f %.4f %.4f %.4f %.4f %.4f" % (
                 i, op, (r - 1) * 100, (lo - 1) * 100, (hi - 1) * 100,
                 (rc - 1) * 100, (loc - 1) * 100, (hic - 1) * 100))
-            self.target("runtime overhead, %s (no rule applies)" % op,
-                        "%+.1f%% (%+.1f%% to %+.1f%%)" % ((r - 1) * 100, (lo - 1) * 100, (hi - 1) * 100),
-                        "<= +3%", r <= 1.03, lo <= 1.03 < hi)
+            if op == "dlopen" and g_autoseal_kept(data_growth=growth):
+                # the plugin stayed loaded (made non-unloadable, then sealed):
+                # later cycles only count references - not an overhead figure
+                self.target("dlopen/dlclose cycle (plugin kept loaded by autoseal: not comparable)",
+                            "%+.1f%% (%+.1f%% to %+.1f%%)" % ((r - 1) * 100, (lo - 1) * 100, (hi - 1) * 100),
+                            "(reported)", None)
+            else:
+                self.target("runtime overhead, %s (no rule applies)" % op,
+                            "%+.1f%% (%+.1f%% to %+.1f%%)" % ((r - 1) * 100, (lo - 1) * 100, (hi - 1) * 100),
+                            "<= +3%", r <= 1.03, lo <= 1.03 < hi)
             if c:
                 self.target("runtime overhead, %s, control: read-only page, no seal" % op,
                             "%+.1f%% (%+.1f%% to %+.1f%%)" % ((rc - 1) * 100, (loc - 1) * 100, (hic - 1) * 100),
@@ -469,8 +481,11 @@ class Report:
             f.write("# index op autoseal_pct lo hi control_pct lo hi\n" + "\n".join(dat) + "\n")
         self.w()
         g = {c: (min(v), max(v)) for c, v in growth.items()}
-        self.w("Lines gained by /proc/self/maps over the dlopen/dlclose cycles (a sealed plugin "
-               "cannot be unmapped by dlclose): baseline %s, autoseal %s (min-max over processes)." % (
+        self.w("Lines gained by /proc/self/maps over the dlopen/dlclose cycles: baseline %s, "
+               "autoseal %s (min-max over processes). autoseal makes a dlopen'ed object "
+               "non-unloadable before sealing it, so the plugin's mappings are added once and "
+               "stay; later dlopen/dlclose cycles only count references, which is why the "
+               "dlopen row is not an overhead figure." % (
                    "%d-%d" % g["baseline"] if "baseline" in g else "?",
                    "%d-%d" % g["autoseal"] if "autoseal" in g else "?"))
         self.w()

@@ -4,6 +4,7 @@
  * signal handlers, no descriptors kept. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@
  * made every later mmap/munmap pair of the program about 50% slower.) */
 union as_policy_page as_page
     __attribute__((aligned(AS_PAGE_ALIGN), section(".data.rel.ro.autoseal_policy"))) = {
-        .f = {.policy = {.mode = AS_MODE_ENFORCE}}};
+        .f = {.policy = {.mode = AS_MODE_ENFORCE, .loglevel = AS_LEVEL_WARN}}};
 
 static struct as_frozen staged;
 
@@ -111,6 +112,9 @@ static int store_error;
 /* Copy the staged policy into the read-only page. */
 static void store_policy(void)
 {
+    if (memcmp(&as_page.f, &staged, sizeof staged) == 0) {
+        return; /* the built-in defaults, already in the page */
+    }
     uintptr_t a = (uintptr_t)&as_page;
     int r = as_sys_mprotect(a, sizeof as_page, PROT_READ | PROT_WRITE);
     if (r != 0) {
@@ -145,9 +149,13 @@ static void resolve_policy(void)
             strict_owner = geteuid() == 0;
         }
     }
-    const char *exe = exe_path(exe_buf, sizeof exe_buf);
-    memset(&config, 0, sizeof config);
-    int cr = as_config_load(cfg_path, strict_owner, exe, &config, collect_error, NULL);
+    /* Nothing is read (not even /proc/self/exe) when there is no file */
+    int cr = -ENOENT;
+    if (as_syscall3(__NR_faccessat, AT_FDCWD, (long)cfg_path, F_OK) == 0) {
+        const char *exe = exe_path(exe_buf, sizeof exe_buf);
+        memset(&config, 0, sizeof config);
+        cr = as_config_load(cfg_path, strict_owner, exe, &config, collect_error, NULL);
+    }
     if (cr == 0) {
         layers[nlayers++] = config.global;
         layers[nlayers++] = config.program;

@@ -31,7 +31,7 @@
 /* ---- table of objects already handled, keyed by load address ---- */
 
 #define TABLE_SIZE 8192 /* power of two; far more than objects in a process */
-enum { SLOT_EMPTY = 0, SLOT_STARTUP, SLOT_DONE, SLOT_TOMB };
+enum { SLOT_EMPTY = 0, SLOT_DONE, SLOT_TOMB };
 
 struct slot {
     uintptr_t key;
@@ -150,13 +150,22 @@ static int counters_cb(struct dl_phdr_info *info, size_t size, void *data)
     return 1;
 }
 
+/* The startup objects: a sorted array (compact: the hash table's pages are
+ * touched only once objects are loaded later).  Startup objects are never
+ * unloaded, so entries never go stale. */
+#define STARTUP_MAX 4096
+static uintptr_t startup_keys[STARTUP_MAX];
+static size_t nstartup;
+static bool startup_overflow;
+
 static int snapshot_cb(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
     (void)data;
-    struct slot *s = lookup(key_of(info), true);
-    if (s != NULL) {
-        s->state = SLOT_STARTUP;
+    if (nstartup < STARTUP_MAX) {
+        startup_keys[nstartup++] = key_of(info);
+    } else {
+        startup_overflow = true; /* the rest counts as loaded later */
     }
     last_adds = info->dlpi_adds;
     last_subs = info->dlpi_subs;
@@ -166,18 +175,42 @@ static int snapshot_cb(struct dl_phdr_info *info, size_t size, void *data)
 void as_tracker_snapshot(void)
 {
     dl_iterate_phdr(snapshot_cb, NULL);
+    /* shell sort: no allocation (qsort may allocate) */
+    for (size_t gap = nstartup / 2; gap > 0; gap /= 2) {
+        for (size_t i = gap; i < nstartup; i++) {
+            uintptr_t k = startup_keys[i];
+            size_t j = i;
+            while (j >= gap && startup_keys[j - gap] > k) {
+                startup_keys[j] = startup_keys[j - gap];
+                j -= gap;
+            }
+            startup_keys[j] = k;
+        }
+    }
+}
+
+static bool is_startup(uintptr_t key)
+{
+    size_t lo = 0, hi = nstartup;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (startup_keys[mid] == key) {
+            return true;
+        }
+        if (startup_keys[mid] < key) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return false;
 }
 
 static bool select_startup(const struct dl_phdr_info *info, unsigned long idx, void *ctx)
 {
     (void)idx;
     (void)ctx;
-    struct slot *s = lookup(key_of(info), false);
-    if (s == NULL || s->state != SLOT_STARTUP) {
-        return false;
-    }
-    s->state = SLOT_DONE;
-    return true;
+    return is_startup(key_of(info));
 }
 
 #define BATCH 32
@@ -216,6 +249,9 @@ static int collect_cb(struct dl_phdr_info *info, size_t size, void *data)
 {
     struct collect_ctx *c = data;
     (void)size;
+    if (is_startup(key_of(info))) {
+        return 0;
+    }
     struct slot *s = lookup(key_of(info), false);
     if (s != NULL) {
         s->seen = 1;
@@ -355,7 +391,7 @@ static void purge_unloaded(void)
     }
     dl_iterate_phdr(purge_cb, NULL);
     for (size_t i = 0; i < TABLE_SIZE; i++) {
-        if ((table[i].state == SLOT_DONE || table[i].state == SLOT_STARTUP) && !table[i].seen) {
+        if (table[i].state == SLOT_DONE && !table[i].seen) {
             table[i].state = SLOT_TOMB;
         }
     }
@@ -427,6 +463,8 @@ static void run_safe_point(const struct as_policy *pol)
 
 static uint64_t last_check_us;
 #define CHECK_INTERVAL_US 5000
+#define CHECK_EVERY_CALLS 16 /* power of two */
+static __thread unsigned calls_since_check __attribute__((tls_model("initial-exec")));
 
 void as_safe_point(void *sp, bool force)
 {
@@ -445,6 +483,10 @@ void as_safe_point(void *sp, bool force)
         return;
     }
     if (!force) {
+        /* cheap first: the clock is read on every 16th call of a thread */
+        if ((++calls_since_check & (CHECK_EVERY_CALLS - 1)) != 0) {
+            return;
+        }
         uint64_t now = as_now_us();
         if (now - __atomic_load_n(&last_check_us, __ATOMIC_RELAXED) < CHECK_INTERVAL_US) {
             return;

@@ -121,14 +121,13 @@ need() {
 #           __stack_prot that ldso-relro=safe leaves open on purpose);
 #  strict   every byte (non-writable and writable .data/.bss) of every
 #           object loaded at startup is sealed, ld.so included;
-#  off      not one byte of the process is sealed (the control), leaving
-#           out libautoseal.so itself: it locks and seals its own policy
-#           page even under mode=off.
+#  off      not one byte of the process is sealed (the control),
+#           libautoseal.so included.
 expect_args() {
     case "$PROFILE" in
     default) echo --expect 'startup_ro>=100' --allow-ldso-relro-pages 1 ;;
     strict) echo --expect 'startup_all>=100' ;;
-    off) echo --expect 'process<=0' --exclude-path "$AS_LIB" ;;
+    off) echo --expect 'process<=0' ;;
     esac
 }
 
