@@ -440,6 +440,115 @@ static void process_new(const struct as_policy *pol, struct as_walk_result *res)
     }
 }
 
+/* ---- objects in other link-map namespaces (dlmopen) ----
+ * dl_iterate_phdr shows a caller only its own namespace.  The other
+ * namespaces are reached through _r_debug's r_next chain (glibc 2.35+),
+ * read while dl_iterate_phdr holds the loader's list lock. */
+#define NS_BATCH 32
+struct ns_pending {
+    struct link_map *lm;
+    char name[256];
+};
+
+struct ns_collect {
+    struct ns_pending *p;
+    int n;
+};
+
+static int ns_collect_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct ns_collect *c = data;
+    (void)info;
+    (void)size;
+    /* _r_debug is declared as struct r_debug but is the first
+     * r_debug_extended since glibc 2.35 (r_version 2) */
+    void *rp = &_r_debug;
+    __asm__("" : "+r"(rp));
+    struct r_debug_extended *r = rp;
+    if (r->base.r_version < 2) {
+        return 1;
+    }
+    for (struct r_debug_extended *ns = r->r_next; ns != NULL; ns = ns->r_next) {
+        for (struct link_map *lm = ns->base.r_map; lm != NULL; lm = lm->l_next) {
+            uintptr_t key = (uintptr_t)lm | 1u;
+            if (lookup(key, false) != NULL || lm->l_name == NULL || lm->l_name[0] != '/') {
+                continue;
+            }
+            if (c->n == NS_BATCH) {
+                return 1;
+            }
+            size_t l = strlen(lm->l_name);
+            if (l >= sizeof c->p[0].name) {
+                continue;
+            }
+            c->p[c->n].lm = lm;
+            memcpy(c->p[c->n].name, lm->l_name, l + 1);
+            c->n++;
+        }
+    }
+    return 1;
+}
+
+static void process_other_namespaces(const struct as_policy *pol, struct as_walk_result *res)
+{
+    struct ns_pending pend[NS_BATCH];
+    struct ns_collect c = {.p = pend};
+    dl_iterate_phdr(ns_collect_cb, &c);
+    struct as_seal_ctx sc;
+    as_seal_ctx_init(&sc, pol);
+    for (int i = 0; i < c.n; i++) {
+        struct link_map *lm = pend[i].lm;
+        struct slot *s = lookup((uintptr_t)lm | 1u, true);
+        if (s) {
+            s->state = SLOT_DONE;
+        }
+        if (pol->dlopen != AS_DLOPEN_PROMOTE) {
+            continue; /* keep: no cheap way to know; left alone */
+        }
+        Lmid_t lmid;
+        if (dlinfo(lm, RTLD_DI_LMID, &lmid) != 0) {
+            continue;
+        }
+        void *(*mopen)(Lmid_t, const char *, int);
+        void *r = resolve(AS_DL_DLMOPEN);
+        memcpy(&mopen, &r, sizeof mopen);
+        void *h = mopen(lmid, pend[i].name, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+        if (h == NULL) {
+            as_log(AS_LEVEL_DEBUG, "event=not-sealed object=%s namespace=%ld reason=promotion-failed",
+                   pend[i].name, (long)lmid);
+            continue;
+        }
+        int (*closefn)(void *);
+        void *cr = resolve(AS_DL_DLCLOSE);
+        memcpy(&closefn, &cr, sizeof closefn);
+        closefn(h);
+        if (h != (void *)lm) {
+            as_log(AS_LEVEL_DEBUG, "event=not-sealed object=%s namespace=%ld reason=other-object",
+                   pend[i].name, (long)lmid);
+            continue; /* found something else by that name */
+        }
+        /* the program headers, from the ELF header at the object's base */
+        Dl_info di;
+        if (!dladdr((void *)lm->l_ld, &di) || di.dli_fbase == NULL) {
+            continue;
+        }
+        const ElfW(Ehdr) *eh = di.dli_fbase;
+        if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_phentsize != sizeof(ElfW(Phdr)) ||
+            eh->e_phnum == 0 || eh->e_phoff > 65536) {
+            continue;
+        }
+        struct dl_phdr_info info;
+        memset(&info, 0, sizeof info);
+        info.dlpi_addr = lm->l_addr;
+        info.dlpi_name = pend[i].name;
+        info.dlpi_phdr = (const ElfW(Phdr) *)(const void *)((const char *)eh + eh->e_phoff);
+        info.dlpi_phnum = eh->e_phnum;
+        if (as_seal_object(&sc, &info, pend[i].name, res)) {
+            return; /* mseal not available */
+        }
+    }
+}
+
 static void run_safe_point(const struct as_policy *pol)
 {
     unsigned long cnt[2] = {0, 0};
@@ -453,6 +562,7 @@ static void run_safe_point(const struct as_policy *pol)
     struct as_walk_result res;
     memset(&res, 0, sizeof res);
     process_new(pol, &res);
+    process_other_namespaces(pol, &res);
     last_adds = cnt[0];
     last_subs = cnt[1];
     if (res.objects) {
