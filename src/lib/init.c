@@ -112,7 +112,8 @@ static int store_error;
 /* Copy the staged policy into the read-only page. */
 static void store_policy(void)
 {
-    if (memcmp(&as_page.f, &staged, sizeof staged) == 0) {
+    if (memcmp(&as_page.f.policy, &staged.policy, sizeof staged.policy) == 0 &&
+        as_page.f.privileged == staged.privileged) {
         return; /* the built-in defaults, already in the page */
     }
     uintptr_t a = (uintptr_t)&as_page;
