@@ -167,19 +167,7 @@ static bool probe_library(const char *lib, char *line, size_t linelen, char *why
     }
     close(fds[1]);
     struct sbuf out = {0};
-    char tmp[1024];
-    ssize_t r;
-    while ((r = read(fds[0], tmp, sizeof tmp)) != 0) {
-        if (r < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            break;
-        }
-        if (out.len < 65536) {
-            sb_add(&out, tmp, (size_t)r);
-        }
-    }
+    sb_read_fd(&out, fds[0], 65536);
     close(fds[0]);
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {

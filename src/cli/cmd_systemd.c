@@ -82,19 +82,7 @@ static int capture(const char *const argv[], char **out, size_t *len)
     close(fds[1]);
     struct sbuf b = {0};
     sb_add(&b, "", 0);
-    char tmp[4096];
-    ssize_t r;
-    while ((r = read(fds[0], tmp, sizeof tmp)) != 0) {
-        if (r < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            break;
-        }
-        if (b.len < (1u << 20)) {
-            sb_add(&b, tmp, (size_t)r);
-        }
-    }
+    sb_read_fd(&b, fds[0], 1u << 20);
     close(fds[0]);
     int st;
     while (waitpid(pid, &st, 0) < 0) {

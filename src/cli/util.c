@@ -299,3 +299,20 @@ bool opt_value(int argc, char **argv, int *i, const char *name, const char **val
     *val = argv[++*i];
     return true;
 }
+
+void sb_read_fd(struct sbuf *b, int fd, size_t limit)
+{
+    char tmp[4096];
+    ssize_t r;
+    while ((r = read(fd, tmp, sizeof tmp)) != 0) {
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            break;
+        }
+        if (b->len < limit) {
+            sb_add(b, tmp, (size_t)r);
+        }
+    }
+}

@@ -42,6 +42,8 @@ void sb_add(struct sbuf *b, const char *s, size_t n);
 void sb_puts(struct sbuf *b, const char *s);
 void sb_printf(struct sbuf *b, const char *fmt, ...) AS_PRINTF(2, 3);
 void sb_free(struct sbuf *b);
+/* Read fd to its end (retrying EINTR), keeping at most limit bytes. */
+void sb_read_fd(struct sbuf *b, int fd, size_t limit);
 
 /* Write s as a JSON string literal (with quotes). */
 void json_str(FILE *f, const char *s);
