@@ -288,7 +288,9 @@ __attribute__((constructor)) static void autoseal_ctor(void)
         errno = saved;
         return;
     }
-    uint64_t t0 = as_now_us();
+    /* the clock (vDSO pages) only when the summary line will be written */
+    bool timed = as_log_enabled(AS_LEVEL_INFO);
+    uint64_t t0 = timed ? as_now_us() : 0;
     struct as_walk_result res;
     memset(&res, 0, sizeof res);
     as_tracker_startup(p, &res); /* audit: logs what it would seal */
@@ -298,7 +300,7 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     if (p->execmem == AS_EXECMEM_KERNEL && p->mode == AS_MODE_ENFORCE) {
         enable_kernel_mdwe();
     }
-    uint64_t t1 = as_now_us();
+    uint64_t t1 = timed ? as_now_us() : 0;
     if (res.st.unavailable) {
         as_log(AS_LEVEL_WARN,
                "event=unavailable reason=%s msg=\"mseal(2) is not available here (%s); nothing is sealed\"",
