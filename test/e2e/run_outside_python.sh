@@ -7,10 +7,10 @@ py=/usr/bin/python3
 [[ -x $py ]] || { echo "FAIL: $py missing"; exit 1; }
 run() { # expect options...
     local expect=$1; shift
-    env "$@" "$py" -c 'import sys, time; print("ready", flush=True); time.sleep(30)' >"$tmp/out" &
+    env "$@" "$py" -c 'import sys, time; print("ready", flush=True); time.sleep(120)' >"$tmp/out" 2>"$tmp/err" &
     local pid=$!
-    for _ in $(seq 100); do grep -q ready "$tmp/out" 2>/dev/null && break; sleep 0.1; done
-    grep -q ready "$tmp/out" || { echo "FAIL: python did not start"; kill $pid; exit 1; }
+    for _ in $(seq 600); do grep -q ready "$tmp/out" 2>/dev/null && break; sleep 0.1; done
+    grep -q ready "$tmp/out" || { echo "FAIL: python did not start within 60 s"; cat "$tmp/err"; kill $pid; exit 1; }
     local rc=0
     python3 "$checker" "$pid" --expect "$expect" || rc=$?
     kill $pid; wait $pid 2>/dev/null || true
