@@ -46,8 +46,10 @@ run "$tmp/off.conf" "$rt" allow >/dev/null || { echo "FAIL other programs keep t
 echo "ok mode=off in one program's section"
 
 printf 'log = none\nwx = deny\nthis line is wrong\n' > "$tmp/bad.conf"
-ref=$(env LD_PRELOAD="$lib:$p2" AUTOSEAL_OPTIONS=log=none "$ck" seals sealed)
-out=$(run "$tmp/bad.conf" env AUTOSEAL_OPTIONS=log=stderr "$ck" seals sealed 2>"$tmp/err")
+# (the count of mappings varies from run to run in sanitizer builds: not compared)
+strip() { sed 's/ mappings=[0-9]*//'; }
+ref=$(env LD_PRELOAD="$lib:$p2" AUTOSEAL_OPTIONS=log=none "$ck" seals sealed | strip)
+out=$(run "$tmp/bad.conf" env AUTOSEAL_OPTIONS=log=stderr "$ck" seals sealed 2>"$tmp/err" | strip)
 [[ $out == "$ref" ]] || { echo "FAIL output changed by a bad config"; exit 1; }
 grep -q "$tmp/bad.conf:3:" "$tmp/err" || { echo "FAIL no file:line message"; cat "$tmp/err"; exit 1; }
 grep -q "built-in defaults apply" "$tmp/err" || { echo "FAIL fallback not stated"; cat "$tmp/err"; exit 1; }
