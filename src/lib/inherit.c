@@ -65,12 +65,23 @@ static void drop_var(const char *name)
     }
 }
 
-static char *find_var(const char *name)
+extern void *__libc_stack_end;
+
+char *as_env_find(const char *name)
 {
+    char **env = environ;
+    if (env == NULL && __libc_stack_end != NULL) {
+        /* the initial stack: argc, argv..., NULL, envp... */
+        long *sp = __libc_stack_end;
+        long argc = sp[0];
+        if (argc >= 0 && argc < (1L << 20)) {
+            env = (char **)(void *)(sp + 1 + argc + 1);
+        }
+    }
     size_t nl = strlen(name);
-    for (char **r = environ; r && *r; r++) {
-        if (strncmp(*r, name, nl) == 0 && (*r)[nl] == '=') {
-            return *r + nl + 1;
+    for (; env && *env; env++) {
+        if (strncmp(*env, name, nl) == 0 && (*env)[nl] == '=') {
+            return *env + nl + 1;
         }
     }
     return NULL;
@@ -80,7 +91,7 @@ void as_drop_from_environment(void)
 {
     drop_var("AUTOSEAL_OPTIONS");
     drop_var("AUTOSEAL_CONFIG");
-    char *pre = find_var("LD_PRELOAD");
+    char *pre = as_env_find("LD_PRELOAD");
     if (pre == NULL) {
         return;
     }

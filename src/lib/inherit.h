@@ -10,6 +10,11 @@
  * ld.so accepts them.  Returns the new length. */
 size_t as_preload_strip(char *s, const char *base);
 
+/* The value of environment variable name, or NULL.  Works before libc has
+ * set environ (a .preinit_array function, e.g. ASan's runtime, may enter
+ * autoseal first): then the environment is read from the initial stack. */
+char *as_env_find(const char *name);
+
 /* Remove AUTOSEAL_OPTIONS, AUTOSEAL_CONFIG and libautoseal's LD_PRELOAD
  * entry from the environment. */
 void as_drop_from_environment(void);

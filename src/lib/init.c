@@ -57,30 +57,6 @@ static void collect_error(void *ctx, const char *msg)
     }
 }
 
-/* The environment, also when the first entry into autoseal comes from a
- * .preinit_array function (ASan's runtime), before libc has set environ:
- * then it is read from the initial stack (argc, argv..., NULL, envp...). */
-extern void *__libc_stack_end;
-
-static const char *early_getenv(const char *name)
-{
-    char **env = environ;
-    if (env == NULL && __libc_stack_end != NULL) {
-        long *sp = __libc_stack_end;
-        long argc = sp[0];
-        if (argc >= 0 && argc < (1L << 20)) {
-            env = (char **)(void *)(sp + 1 + argc + 1);
-        }
-    }
-    size_t nl = strlen(name);
-    for (; env && *env; env++) {
-        if (strncmp(*env, name, nl) == 0 && (*env)[nl] == '=') {
-            return *env + nl + 1;
-        }
-    }
-    return NULL;
-}
-
 #ifndef AUTOSEAL_SYSCONF
 #define AUTOSEAL_SYSCONF AS_CONFIG_PATH
 #endif
@@ -112,8 +88,7 @@ static int store_error;
 /* Copy the staged policy into the read-only page. */
 static void store_policy(void)
 {
-    if (memcmp(&as_page.f.policy, &staged.policy, sizeof staged.policy) == 0 &&
-        as_page.f.privileged == staged.privileged) {
+    if (memcmp(&as_page.f.policy, &staged.policy, sizeof staged.policy) == 0) {
         return; /* the built-in defaults, already in the page */
     }
     uintptr_t a = (uintptr_t)&as_page;
@@ -135,7 +110,6 @@ static void resolve_policy(void)
     size_t nlayers = 0;
     bool privileged = getauxval(AT_SECURE) != 0;
 
-    staged.privileged = privileged;
     /* The configuration file: the system one, or AUTOSEAL_CONFIG for
      * programs that are not privileged.  The system file must be owned by
      * root and not writable by others (a looser file could weaken every
@@ -144,7 +118,7 @@ static void resolve_policy(void)
     const char *cfg_path = AUTOSEAL_SYSCONF;
     bool strict_owner = true;
     if (!privileged) {
-        const char *env_cfg = early_getenv("AUTOSEAL_CONFIG");
+        const char *env_cfg = as_env_find("AUTOSEAL_CONFIG");
         if (env_cfg != NULL && env_cfg[0] != '\0') {
             cfg_path = env_cfg;
             strict_owner = geteuid() == 0;
@@ -167,7 +141,7 @@ static void resolve_policy(void)
         collect_error(NULL, "AUTOSEAL_CONFIG names a file that does not exist: built-in defaults apply");
     }
     if (!privileged) {
-        const char *opts = early_getenv("AUTOSEAL_OPTIONS");
+        const char *opts = as_env_find("AUTOSEAL_OPTIONS");
         if (opts != NULL) {
             memset(&layers[nlayers], 0, sizeof layers[0]);
             as_options_parse(&layers[nlayers], opts, collect_error, NULL);
@@ -210,9 +184,9 @@ void as_init_policy(void)
     }
 }
 
-/* The page is read-only since the policy was stored; the startup walk seals
- * it with autoseal's image.  Seal it on its own too, in case autoseal's
- * image is excluded (exclude=) - sealing twice is harmless. */
+/* The page is read-only since the policy was stored, and the startup walk
+ * seals it with autoseal's image - unless an exclude= glob left that image
+ * out: then it is sealed on its own. */
 static void seal_policy_page(void)
 {
     int r = as_sys_mseal((uintptr_t)&as_page, sizeof as_page);
@@ -244,32 +218,12 @@ static void mdwe_in_child(void)
 
 static void enable_kernel_mdwe(void)
 {
-    static bool registered;
-    if (!registered) {
-        registered = true;
-        (void)pthread_atfork(NULL, NULL, mdwe_in_child);
-    }
+    (void)pthread_atfork(NULL, NULL, mdwe_in_child);
     long r = as_syscall6(__NR_prctl, PR_SET_MDWE,
                          (long)(PR_MDWE_REFUSE_EXEC_GAIN | PR_MDWE_NO_INHERIT), 0, 0, 0, 0);
     if (r != 0) {
         as_log(AS_LEVEL_WARN, "event=mdwe-unavailable error=%d msg=\"PR_SET_MDWE refused; execmem is enforced for libc calls only\"",
                (int)-r);
-    }
-}
-
-static const char *errno_name(int e)
-{
-    switch (e) {
-    case ENOSYS:
-        return "ENOSYS";
-    case EPERM:
-        return "EPERM";
-    case ENOMEM:
-        return "ENOMEM";
-    case EINVAL:
-        return "EINVAL";
-    default:
-        return "other";
     }
 }
 
@@ -294,7 +248,7 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     struct as_walk_result res;
     memset(&res, 0, sizeof res);
     as_tracker_startup(p, &res); /* audit: logs what it would seal */
-    if (p->mode == AS_MODE_ENFORCE && !res.st.unavailable) {
+    if (p->mode == AS_MODE_ENFORCE && !res.st.unavailable && p->nexclude > 0) {
         seal_policy_page();
     }
     if (p->execmem == AS_EXECMEM_KERNEL && p->mode == AS_MODE_ENFORCE) {
@@ -304,7 +258,7 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     if (res.st.unavailable) {
         as_log(AS_LEVEL_WARN,
                "event=unavailable reason=%s msg=\"mseal(2) is not available here (%s); nothing is sealed\"",
-               errno_name(-res.st.unavailable),
+               res.st.unavailable == -ENOSYS ? "ENOSYS" : "EPERM",
                res.st.unavailable == -ENOSYS ? "kernel before 6.10 or 32-bit"
                                              : "refused, probably by a seccomp filter");
     }

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "procmaps.h"
 #include "registry.h"
@@ -64,15 +65,8 @@ static bool refuse(const char *call, const struct as_verdict *v, const void *add
         return false;
     }
     char what[48];
-    const char *r = as_reason_name(v->reason);
-    size_t i = 0;
-    for (const char *s = p->mode == AS_MODE_AUDIT ? "would=refuse reason=" : "reason="; *s; s++) {
-        what[i++] = *s;
-    }
-    for (; *r && i < sizeof what - 1; r++) {
-        what[i++] = *r;
-    }
-    what[i] = '\0';
+    as_fmt(what, sizeof what, "%sreason=%s", p->mode == AS_MODE_AUDIT ? "would=refuse " : "",
+           as_reason_name(v->reason));
     report(call, p->mode == AS_MODE_AUDIT, what, addr, len, prot, caller);
     return p->mode == AS_MODE_ENFORCE;
 }

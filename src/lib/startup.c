@@ -19,7 +19,7 @@
 
 struct walk_ctx {
     struct as_seal_ctx sc;
-    const struct as_walk_filter *f;
+    as_select_fn select;
     struct as_walk_result *res;
     unsigned long index;
 };
@@ -203,19 +203,15 @@ static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
     struct walk_ctx *c = data;
     unsigned long idx = c->index++;
     (void)size;
-    if (idx < c->f->first || idx >= c->f->last) {
-        return 0;
-    }
-    if (c->f->select && !c->f->select(info, idx, c->f->ctx)) {
+    if (c->select && !c->select(info)) {
         return 0;
     }
     return as_seal_object(&c->sc, info, object_name(info, idx), c->res);
 }
 
-void as_seal_objects(const struct as_policy *p, const struct as_walk_filter *f,
-                     struct as_walk_result *res)
+void as_seal_objects(const struct as_policy *p, as_select_fn select, struct as_walk_result *res)
 {
-    struct walk_ctx c = {.f = f, .res = res};
+    struct walk_ctx c = {.select = select, .res = res};
     as_seal_ctx_init(&c.sc, p);
     dl_iterate_phdr(walk_cb, &c);
 }

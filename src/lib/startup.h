@@ -20,14 +20,8 @@ struct as_walk_result {
     struct as_seal_stats st;
 };
 
-/* Which objects a walk handles: by their position in dl_iterate_phdr's
- * order, [first, last) (0 and ~0ul for all), and by an optional predicate. */
-struct as_walk_filter {
-    unsigned long first;
-    unsigned long last;
-    bool (*select)(const struct dl_phdr_info *info, unsigned long index, void *ctx);
-    void *ctx;
-};
+/* Which objects a walk handles (NULL: all). */
+typedef bool (*as_select_fn)(const struct dl_phdr_info *info);
 
 /* What sealing one object needs to know about the process. */
 struct as_seal_ctx {
@@ -46,9 +40,8 @@ bool as_is_vdso(const struct as_seal_ctx *c, const struct dl_phdr_info *info);
 int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info, const char *name,
                    struct as_walk_result *res);
 
-/* Seal the objects selected by filter according to policy p. */
-void as_seal_objects(const struct as_policy *p, const struct as_walk_filter *f,
-                     struct as_walk_result *res);
+/* Seal the loaded objects that select accepts, according to policy p. */
+void as_seal_objects(const struct as_policy *p, as_select_fn select, struct as_walk_result *res);
 
 /* The pages of ld.so's RELRO that hold __stack_prot, which glibc 2.36
  * makes writable again when a library needing an executable stack is

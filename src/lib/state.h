@@ -16,7 +16,6 @@
 
 struct as_frozen {
     struct as_policy policy;
-    bool privileged;      /* AT_SECURE: environment ignored */
 };
 
 union as_policy_page {

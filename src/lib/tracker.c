@@ -155,8 +155,7 @@ static int counters_cb(struct dl_phdr_info *info, size_t size, void *data)
  * unloaded, so entries never go stale. */
 #define STARTUP_MAX 4096
 static uintptr_t startup_keys[STARTUP_MAX];
-static size_t nstartup;
-static bool startup_overflow;
+static size_t nstartup; /* beyond STARTUP_MAX, objects count as loaded later */
 
 static int snapshot_cb(struct dl_phdr_info *info, size_t size, void *data)
 {
@@ -164,8 +163,6 @@ static int snapshot_cb(struct dl_phdr_info *info, size_t size, void *data)
     (void)data;
     if (nstartup < STARTUP_MAX) {
         startup_keys[nstartup++] = key_of(info);
-    } else {
-        startup_overflow = true; /* the rest counts as loaded later */
     }
     last_adds = info->dlpi_adds;
     last_subs = info->dlpi_subs;
@@ -206,10 +203,8 @@ static bool is_startup(uintptr_t key)
     return false;
 }
 
-static bool select_startup(const struct dl_phdr_info *info, unsigned long idx, void *ctx)
+static bool select_startup(const struct dl_phdr_info *info)
 {
-    (void)idx;
-    (void)ctx;
     return is_startup(key_of(info));
 }
 
@@ -226,7 +221,6 @@ struct collect_ctx {
     struct pending *p;
     int n;
     bool more;
-    struct as_seal_ctx sc;
 };
 
 static bool has_df1_nodelete(const struct dl_phdr_info *info)
@@ -255,14 +249,6 @@ static int collect_cb(struct dl_phdr_info *info, size_t size, void *data)
     struct slot *s = lookup(key_of(info), false);
     if (s != NULL) {
         s->seen = 1;
-        return 0;
-    }
-    if (as_is_vdso(&c->sc, info)) {
-        struct slot *n = lookup(key_of(info), true);
-        if (n) {
-            n->state = SLOT_DONE;
-            n->seen = 1;
-        }
         return 0;
     }
     if (c->n == BATCH) {
@@ -310,43 +296,55 @@ static int seal_selected_cb(struct dl_phdr_info *info, size_t size, void *data)
     return 0;
 }
 
-/* Make the object non-unloadable.  Returns true if it now is. */
-static bool promote(const struct pending *p)
+static void *real_dlopen(const char *name, int mode)
 {
-    if (p->name[0] == '\0') {
+    void *(*fn)(const char *, int);
+    void *r = resolve(AS_DL_DLOPEN);
+    memcpy(&fn, &r, sizeof fn);
+    return fn(name, mode);
+}
+
+static void *real_dlmopen(Lmid_t lmid, const char *name, int mode)
+{
+    void *(*fn)(Lmid_t, const char *, int);
+    void *r = resolve(AS_DL_DLMOPEN);
+    memcpy(&fn, &r, sizeof fn);
+    return fn(lmid, name, mode);
+}
+
+static void real_dlclose(void *h)
+{
+    int (*fn)(void *);
+    void *r = resolve(AS_DL_DLCLOSE);
+    memcpy(&fn, &r, sizeof fn);
+    (void)fn(h);
+}
+
+/* Make the object named name, loaded at addr (load bias) and containing
+ * the address probe, non-unloadable, in whatever namespace it lives.
+ * Returns true if it now is. */
+static bool promote(const char *name, uintptr_t probe, uintptr_t addr)
+{
+    if (name[0] == '\0') {
         return false;
     }
     Dl_info di;
     struct link_map *lm = NULL;
     Lmid_t lmid = LM_ID_BASE;
-    if (dladdr1((void *)p->probe, &di, (void **)&lm, RTLD_DL_LINKMAP) && lm != NULL) {
+    if (dladdr1((void *)probe, &di, (void **)&lm, RTLD_DL_LINKMAP) && lm != NULL) {
         /* glibc's handles are link maps */
         if (dlinfo(lm, RTLD_DI_LMID, &lmid) != 0) {
             lmid = LM_ID_BASE;
         }
     }
     int mode = RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE;
-    void *h;
-    if (lmid == LM_ID_BASE) {
-        void *(*fn)(const char *, int);
-        void *r = resolve(AS_DL_DLOPEN);
-        memcpy(&fn, &r, sizeof fn);
-        h = fn(p->name, mode);
-    } else {
-        void *(*fn)(Lmid_t, const char *, int);
-        void *r = resolve(AS_DL_DLMOPEN);
-        memcpy(&fn, &r, sizeof fn);
-        h = fn(lmid, p->name, mode);
-    }
+    void *h = lmid == LM_ID_BASE ? real_dlopen(name, mode) : real_dlmopen(lmid, name, mode);
     if (h == NULL) {
         return false;
     }
     struct link_map *got = NULL;
-    bool same = dlinfo(h, RTLD_DI_LINKMAP, &got) == 0 && got != NULL && got->l_addr == p->addr;
-    int (*closefn)(void *);
-    void *cr = resolve(AS_DL_DLCLOSE);
-    memcpy(&closefn, &cr, sizeof closefn);
-    closefn(h); /* drop our reference; RTLD_NODELETE stays */
+    bool same = dlinfo(h, RTLD_DI_LINKMAP, &got) == 0 && got != NULL && got->l_addr == addr;
+    real_dlclose(h); /* drop our reference; RTLD_NODELETE stays */
     return same;
 }
 
@@ -402,7 +400,6 @@ static void process_new(const struct as_policy *pol, struct as_walk_result *res)
     struct pending pend[BATCH];
     for (int round = 0; round < 64; round++) {
         struct collect_ctx c = {.p = pend};
-        as_seal_ctx_init(&c.sc, pol);
         dl_iterate_phdr(collect_cb, &c);
         if (c.n == 0) {
             return;
@@ -413,7 +410,7 @@ static void process_new(const struct as_policy *pol, struct as_walk_result *res)
         for (int i = 0; i < c.n; i++) {
             bool seal = false;
             if (pol->dlopen == AS_DLOPEN_PROMOTE) {
-                seal = promote(&pend[i]);
+                seal = promote(pend[i].name, pend[i].probe, pend[i].addr);
             } else if (pol->dlopen == AS_DLOPEN_KEEP) {
                 seal = pend[i].nodelete || keep_listed(pend[i].name);
             }
@@ -505,27 +502,9 @@ static void process_other_namespaces(const struct as_policy *pol, struct as_walk
         if (pol->dlopen != AS_DLOPEN_PROMOTE) {
             continue; /* keep: no cheap way to know; left alone */
         }
-        Lmid_t lmid;
-        if (dlinfo(lm, RTLD_DI_LMID, &lmid) != 0) {
+        if (!promote(pend[i].name, (uintptr_t)lm->l_ld, lm->l_addr)) {
+            as_log(AS_LEVEL_DEBUG, "event=not-sealed object=%s reason=promotion-failed", pend[i].name);
             continue;
-        }
-        void *(*mopen)(Lmid_t, const char *, int);
-        void *r = resolve(AS_DL_DLMOPEN);
-        memcpy(&mopen, &r, sizeof mopen);
-        void *h = mopen(lmid, pend[i].name, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
-        if (h == NULL) {
-            as_log(AS_LEVEL_DEBUG, "event=not-sealed object=%s namespace=%ld reason=promotion-failed",
-                   pend[i].name, (long)lmid);
-            continue;
-        }
-        int (*closefn)(void *);
-        void *cr = resolve(AS_DL_DLCLOSE);
-        memcpy(&closefn, &cr, sizeof closefn);
-        closefn(h);
-        if (h != (void *)lm) {
-            as_log(AS_LEVEL_DEBUG, "event=not-sealed object=%s namespace=%ld reason=other-object",
-                   pend[i].name, (long)lmid);
-            continue; /* found something else by that name */
         }
         /* the program headers, from the ELF header at the object's base */
         Dl_info di;
@@ -630,17 +609,13 @@ void as_tracker_startup(const struct as_policy *p, struct as_walk_result *res)
     if (p->mode == AS_MODE_ENFORCE && p->dlopen != AS_DLOPEN_OFF) {
         (void)pthread_atfork(before_fork, NULL, NULL);
     }
-    struct as_walk_filter f = {0, ~0ul, select_startup, NULL};
-    as_seal_objects(p, &f, res);
+    as_seal_objects(p, select_startup, res);
     __atomic_store_n(&startup_done, true, __ATOMIC_RELEASE);
     if (p->mode == AS_MODE_ENFORCE && p->dlopen != AS_DLOPEN_OFF && !res->st.unavailable) {
-        /* objects dlopen'ed by constructors that ran before ours */
+        /* objects dlopen'ed after the snapshot by constructors that ran
+         * before ours */
         in_tracker = 1;
-        unsigned long cnt[2] = {0, 0};
-        dl_iterate_phdr(counters_cb, cnt);
-        process_new(p, res);
-        last_adds = cnt[0];
-        last_subs = cnt[1];
+        run_safe_point(p);
         in_tracker = 0;
     }
 }
