@@ -26,7 +26,6 @@ static unsigned suppressed;
 static void report(const char *call, bool audit, const char *what, const void *addr,
                    size_t len, int prot, void *caller)
 {
-    (void)audit;
     const int level = AS_LEVEL_WARN;
     if (!as_log_enabled(level)) {
         return;
