@@ -27,8 +27,9 @@ install_deps() {
     [[ $(id -u) -eq 0 ]] || die "missing packages (${missing[*]}); run as root or install them"
     log "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # other apt users (a parallel build, unattended upgrades): wait for the lock
+    apt-get -o DPkg::Lock::Timeout=900 update -qq
+    apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # build [BUILD_DIR [CMAKE_ARGS...]]
