@@ -43,11 +43,4 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
 /* Seal the loaded objects that select accepts, according to policy p. */
 void as_seal_objects(const struct as_policy *p, as_select_fn select, struct as_walk_result *res);
 
-/* The pages of ld.so's RELRO that hold __stack_prot, which glibc 2.36
- * makes writable again when a library needing an executable stack is
- * dlopen'ed.  Exposed for tests.  Returns the number of ranges found. */
-int as_ldso_stack_prot_pages(uintptr_t relro_start, uintptr_t relro_end,
-                             uintptr_t scan_start, uintptr_t scan_end, size_t page,
-                             struct as_range *out, int max);
-
 #endif

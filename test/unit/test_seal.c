@@ -7,6 +7,7 @@
 
 #include "seal.h"
 #include "startup.h"
+#include "ldso.h"
 
 #define PG 4096u
 
