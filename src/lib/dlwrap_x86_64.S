@@ -47,4 +47,33 @@ TRAMPOLINE(dlmopen, 1)
 TRAMPOLINE(dlsym, 2)
 TRAMPOLINE(dlclose, 3)
 
+/* void as_run_on_stack(void (*fn)(void *), void *arg, void *top):
+ * fn(arg) with %rsp at top (16-byte aligned): safe-point work runs on
+ * autoseal's own stack, so the caller's stack pays only these frames. */
+    .globl as_run_on_stack
+    .hidden as_run_on_stack
+    .type as_run_on_stack, @function
+    .p2align 4
+as_run_on_stack:
+    .cfi_startproc
+    ENDBR
+    pushq %rbp
+    .cfi_adjust_cfa_offset 8
+    .cfi_rel_offset %rbp, 0
+    movq %rsp, %rbp
+    .cfi_def_cfa_register %rbp
+    andq $-16, %rdx
+    movq %rdx, %rsp
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    call *%rax
+    movq %rbp, %rsp
+    .cfi_def_cfa_register %rsp
+    popq %rbp
+    .cfi_adjust_cfa_offset -8
+    .cfi_restore %rbp
+    ret
+    .cfi_endproc
+    .size as_run_on_stack, .-as_run_on_stack
+
     .section .note.GNU-stack,"",@progbits

@@ -87,10 +87,13 @@ char *as_env_find(const char *name)
     return NULL;
 }
 
-void as_drop_from_environment(void)
+void as_drop_from_environment(bool preload)
 {
     drop_var("AUTOSEAL_OPTIONS");
     drop_var("AUTOSEAL_CONFIG");
+    if (!preload) {
+        return;
+    }
     char *pre = as_env_find("LD_PRELOAD");
     if (pre == NULL) {
         return;

@@ -3,6 +3,7 @@
 #ifndef AUTOSEAL_INHERIT_H
 #define AUTOSEAL_INHERIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Pure: remove from the LD_PRELOAD value s (edited in place) every entry
@@ -15,8 +16,8 @@ size_t as_preload_strip(char *s, const char *base);
  * autoseal first): then the environment is read from the initial stack. */
 char *as_env_find(const char *name);
 
-/* Remove AUTOSEAL_OPTIONS, AUTOSEAL_CONFIG and libautoseal's LD_PRELOAD
- * entry from the environment. */
-void as_drop_from_environment(void);
+/* Remove AUTOSEAL_OPTIONS and AUTOSEAL_CONFIG from the environment, and
+ * with preload libautoseal's LD_PRELOAD entry too. */
+void as_drop_from_environment(bool preload);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fmt.h"
+#include "frozen.h"
 
 static const struct as_policy *log_policy;
 static bool log_privileged;
@@ -22,9 +23,16 @@ void as_log_configure(const struct as_policy *p, bool privileged)
     log_privileged = privileged;
 }
 
+/* Once the constructor stored the frozen page, its policy decides (a
+ * written pointer cannot send log lines elsewhere). */
+static const struct as_policy *current(void)
+{
+    return as_frozen_ready() ? &as_frozen()->policy : log_policy;
+}
+
 bool as_log_enabled(int level)
 {
-    const struct as_policy *p = log_policy;
+    const struct as_policy *p = current();
     if (p == NULL || p->log == AS_LOG_NONE) {
         return false;
     }
@@ -56,7 +64,8 @@ static void to_syslog(const char *line, size_t n)
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
     memcpy(sa.sun_path, "/dev/log", sizeof "/dev/log");
-    (void)sendto(fd, line, n, MSG_NOSIGNAL, (struct sockaddr *)&sa, sizeof sa);
+    /* never block: a full syslog queue must not stall the program */
+    (void)sendto(fd, line, n, MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
     close(fd);
 }
 
@@ -80,7 +89,7 @@ void as_log(int level, const char *fmt, ...)
         return;
     }
     int saved = errno;
-    const struct as_policy *p = log_policy;
+    const struct as_policy *p = current();
     char line[1024];
     size_t n = 0;
     int pri = (1 << 3) | (level == AS_LEVEL_ERROR ? 3 : level == AS_LEVEL_WARN ? 4

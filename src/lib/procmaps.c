@@ -1,8 +1,11 @@
 #include "procmaps.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "sys.h"
 
 static uintptr_t hex(const char **p, const char *end)
@@ -111,4 +114,79 @@ void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
         ri->file_backed = false;
     }
     ri->known = true;
+}
+
+/* The path of the mapping that holds addr (for log lines), read from
+ * /proc/self/maps one character at a time, so that a line of any length
+ * is parsed from its start only.  "?" when unknown. */
+void as_maps_path_of(uintptr_t addr, char *out, size_t outlen)
+{
+    if (outlen == 0) {
+        return;
+    }
+    out[0] = '\0';
+    long fd = as_syscall6(__NR_openat, AT_FDCWD, (long)"/proc/self/maps",
+                          O_RDONLY | O_CLOEXEC | O_NOCTTY, 0, 0, 0);
+    if (fd < 0) {
+        as_fmt(out, outlen, "?");
+        return;
+    }
+    char buf[512];
+    uintptr_t start = 0, end = 0;
+    int field = 0;   /* 0 start, 1 end, 2..5 other fields, 6 path */
+    bool gap = false; /* in the blanks before a field */
+    bool hit = false, done = false;
+    size_t o = 0;
+    while (!done) {
+        long n = as_syscall3(__NR_read, fd, (long)buf, (long)sizeof buf);
+        if (n == -EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        for (long i = 0; i < n && !done; i++) {
+            char ch = buf[i];
+            if (ch == '\n') {
+                if (hit) {
+                    done = true;
+                    break;
+                }
+                start = end = 0;
+                field = 0;
+                gap = false;
+                continue;
+            }
+            if (field == 0 || field == 1) {
+                int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+                if (d >= 0) {
+                    uintptr_t *v = field == 0 ? &start : &end;
+                    *v = (*v << 4) | (uintptr_t)d;
+                } else if (field == 0 && ch == '-') {
+                    field = 1;
+                } else {
+                    field = 2;
+                    gap = true;
+                    hit = addr >= start && addr < end;
+                }
+                continue;
+            }
+            if (ch == ' ' && field < 6) {
+                gap = true;
+                continue;
+            }
+            if (gap) {
+                gap = false;
+                field++;
+            }
+            if (field >= 6 && hit && o + 1 < outlen) {
+                out[o++] = ch;
+            }
+        }
+    }
+    (void)as_syscall3(__NR_close, fd, 0, 0);
+    out[o] = '\0';
+    if (o == 0) {
+        as_fmt(out, outlen, hit ? "[anon]" : "?");
+    }
 }

@@ -16,4 +16,8 @@ void as_maps_fold_line(const char *line, size_t len, uintptr_t s, uintptr_t e,
 /* Fill ri for [s, e) from /proc/self/maps; ri->known false on failure. */
 void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri);
 
+/* The path of the mapping holding addr ("[anon]", "?" if unknown), for
+ * log lines; any line length is handled. */
+void as_maps_path_of(uintptr_t addr, char *out, size_t outlen);
+
 #endif

@@ -1,7 +1,6 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -9,11 +8,11 @@
 #include "fmt.h"
 #include "log.h"
 #include "procmaps.h"
-#include "registry.h"
+#include "frozen.h"
+#include "ledger.h"
+#include "resolve.h"
 #include "rules.h"
-#include "state.h"
 #include "sys.h"
-#include "tracker.h"
 
 #define AUDIT_PER_SECOND 20
 
@@ -44,13 +43,9 @@ static void report(const char *call, bool audit, const char *what, const void *a
         __atomic_add_fetch(&suppressed, 1, __ATOMIC_RELAXED);
         return;
     }
-    Dl_info di = {0};
-    const char *from = "?";
-    int saved = errno;
-    if (caller && dladdr(caller, &di) && di.dli_fname) {
-        from = di.dli_fname;
-    }
-    errno = saved;
+    /* the caller's object from /proc/self/maps: never the loader here */
+    char from[256];
+    as_maps_path_of((uintptr_t)caller, from, sizeof from);
     as_log(level, "event=%s call=%s %s addr=%p len=%zu prot=%c%c%c caller=%p object=%s",
            audit ? "audit" : "deny", call, what, addr, len, (prot & PROT_READ) ? 'r' : '-',
            (prot & PROT_WRITE) ? 'w' : '-', (prot & PROT_EXEC) ? 'x' : '-', caller, from);
@@ -93,9 +88,24 @@ static long fail(int err)
     return -1;
 }
 
+/* autoseal's own protected page and ledger: never unprotected, remapped
+ * or mapped over through libc, in any mode - they hold the decisions
+ * (matters where mseal is not available to protect them). */
+static bool touches_own(const char *call, uintptr_t start, size_t len)
+{
+    if (len == 0 || !as_frozen_overlaps(start, start + len)) {
+        return false;
+    }
+    as_log(AS_LEVEL_WARN, "event=deny call=%s reason=autoseal-protected addr=%p len=%zu", call,
+           (void *)start, len);
+    return true;
+}
+
 void *as_do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off, void *caller)
 {
-    as_safe_point(__builtin_frame_address(0), false);
+    if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && touches_own("mmap", (uintptr_t)addr, len)) {
+        return (void *)fail(EPERM);
+    }
     const struct as_policy *p = as_policy();
     struct as_verdict v = {AS_OK, 0, false};
     if (p->mode != AS_MODE_OFF) {
@@ -119,7 +129,9 @@ void *as_do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off,
 
 int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller)
 {
-    as_safe_point(__builtin_frame_address(0), false);
+    if (touches_own("mprotect", (uintptr_t)addr, len)) {
+        return (int)fail(EPERM);
+    }
     const struct as_policy *p = as_policy();
     struct as_verdict v = {AS_OK, 0, false};
     const char *call = pkey == AS_NO_PKEY ? "mprotect" : "pkey_mprotect";
@@ -148,8 +160,11 @@ int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller)
 
 void *as_do_mremap(void *old, size_t oldlen, size_t newlen, int flags, void *newaddr)
 {
-    as_init_policy();
-    as_safe_point(__builtin_frame_address(0), false);
+    as_resolve_policy_once();
+    if (touches_own("mremap", (uintptr_t)old, oldlen) ||
+        ((flags & MREMAP_FIXED) && touches_own("mremap", (uintptr_t)newaddr, newlen))) {
+        return (void *)fail(EPERM);
+    }
     long r = as_syscall6(__NR_mremap, (long)old, (long)oldlen, (long)newlen, flags,
                          (long)newaddr, 0);
     if (r < 0 && r > -4096) {
@@ -160,7 +175,6 @@ void *as_do_mremap(void *old, size_t oldlen, size_t newlen, int flags, void *new
 
 void *as_do_shmat(int id, const void *addr, int flg, void *caller)
 {
-    as_safe_point(__builtin_frame_address(0), false);
     const struct as_policy *p = as_policy();
     if (p->mode != AS_MODE_OFF) {
         struct as_verdict v = as_rule_shmat(p, flg);
@@ -181,11 +195,18 @@ void *as_do_shmat(int id, const void *addr, int flg, void *caller)
 
 int as_do_madvise(void *addr, size_t len, int advice, void *caller)
 {
-    as_safe_point(__builtin_frame_address(0), false);
     const struct as_policy *p = as_policy();
     if (p->mode != AS_MODE_OFF) {
         size_t rl = (len + 4095) & ~(size_t)4095;
-        bool overlap = as_relro_overlaps((uintptr_t)addr, (uintptr_t)addr + rl);
+        int o = as_ledger_span_overlap((uintptr_t)addr, (uintptr_t)addr + rl);
+        bool overlap = o == 1;
+        if (o < 0) {
+            /* more sealed RELRO than the ledger holds: fail closed on
+             * anything that may be file-backed */
+            struct as_region_info ri = {0};
+            as_region_query((uintptr_t)addr, (uintptr_t)addr + rl, &ri);
+            overlap = !ri.known || ri.file_backed;
+        }
         struct as_verdict v = as_rule_madvise(p, advice, overlap);
         if (refuse("madvise", &v, addr, len, 0, caller)) {
             return (int)fail(v.err);

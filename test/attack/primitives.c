@@ -31,7 +31,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "state.h" /* struct as_frozen: to check the policy page we found */
+#include "frozen.h"
+#include "maps.h" /* struct as_frozen: to check the policy page we found */
 
 #define PAGE 4096ul
 
@@ -249,65 +250,6 @@ static int find_autoseal(struct dl_phdr_info *info, size_t size, void *data)
 }
 
 /* Look `name` up in the .symtab of an ELF file: its st_value or 0. */
-static uint64_t elf_symbol(const char *path, const char *name, char *err, size_t errlen)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "open: %s", strerror(errno));
-        return 0;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || (size_t)st.st_size < sizeof(Elf64_Ehdr)) {
-        close(fd);
-        snprintf(err, errlen, "too small");
-        return 0;
-    }
-    size_t size = (size_t)st.st_size;
-    const unsigned char *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (m == MAP_FAILED) {
-        snprintf(err, errlen, "mmap: %s", strerror(errno));
-        return 0;
-    }
-    uint64_t value = 0;
-    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)m;
-    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-        eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > size ||
-        (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum) {
-        snprintf(err, errlen, "not a 64-bit ELF file with section headers");
-        goto out;
-    }
-    const Elf64_Shdr *sh = (const Elf64_Shdr *)(m + eh->e_shoff);
-    snprintf(err, errlen, "no .symtab (stripped?) or no symbol %s", name);
-    for (unsigned i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) {
-            continue;
-        }
-        const Elf64_Shdr *strs = &sh[sh[i].sh_link];
-        if (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset ||
-            strs->sh_offset > size || strs->sh_size > size - strs->sh_offset) {
-            snprintf(err, errlen, "bad .symtab bounds");
-            goto out;
-        }
-        const Elf64_Sym *sym = (const Elf64_Sym *)(m + sh[i].sh_offset);
-        size_t nsym = sh[i].sh_size / sizeof(Elf64_Sym);
-        const char *str = (const char *)(m + strs->sh_offset);
-        for (size_t j = 0; j < nsym; j++) {
-            if (sym[j].st_name < strs->sh_size &&
-                strnlen(str + sym[j].st_name, strs->sh_size - sym[j].st_name) ==
-                    strlen(name) &&
-                strcmp(str + sym[j].st_name, name) == 0 && sym[j].st_value != 0) {
-                value = sym[j].st_value;
-                err[0] = '\0';
-                goto out;
-            }
-        }
-    }
-out:
-    munmap((void *)m, size);
-    return value;
-}
-
 static bool setup(const char *column)
 {
     text_page = (uintptr_t)as_victim_text;
@@ -345,7 +287,7 @@ static bool setup(const char *column)
         return false;
     }
     char err[200];
-    uint64_t v = elf_symbol(lf.path, "as_page", err, sizeof err);
+    uint64_t v = telf_symbol(lf.path, "as_page", NULL, err, sizeof err);
     if (v == 0) {
         snprintf(setup_error, sizeof setup_error, "as_page in %.200s: %s", lf.path, err);
         return false;
@@ -710,7 +652,7 @@ static const struct primitive primitives[] = {
     {"text-write-proc-self-mem", p_text_proc_mem, {OK, OK, OK, OK}},
     /* libautoseal's own policy page: read-only in every mode, sealed
      * unless mode=off (which seals nothing at all) */
-    {"policy-page-mprotect-rw", p_policy_rw, {OK, PERM, PERM, PERM}},
+    {"policy-page-mprotect-rw", p_policy_rw, {PERM, PERM, PERM, PERM}},
     {"policy-page-munmap", p_policy_munmap, {OK, PERM, PERM, PERM}},
     {"policy-page-write", p_policy_write, {FAULT, FAULT, FAULT, FAULT}},
 };

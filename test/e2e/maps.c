@@ -1,6 +1,10 @@
 #define _GNU_SOURCE
 #include "maps.h"
 
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
 int t_failures;
 
 #include <errno.h>
@@ -93,3 +97,68 @@ const char *tpath_next_to_exe(const char *name)
     snprintf(slash + 1, 4096 - (size_t)(slash + 1 - b), "%s", name);
     return b;
 }
+
+/* ---- symbols of an ELF file (.symtab: hidden ones too) ---- */
+
+uint64_t telf_symbol(const char *path, const char *name, uint64_t *symsize, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "open: %s", strerror(errno));
+        return 0;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || (size_t)st.st_size < sizeof(Elf64_Ehdr)) {
+        close(fd);
+        snprintf(err, errlen, "too small");
+        return 0;
+    }
+    size_t size = (size_t)st.st_size;
+    const unsigned char *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) {
+        snprintf(err, errlen, "mmap: %s", strerror(errno));
+        return 0;
+    }
+    uint64_t value = 0;
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)m;
+    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+        eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > size ||
+        (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum) {
+        snprintf(err, errlen, "not a 64-bit ELF file with section headers");
+        goto out;
+    }
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(m + eh->e_shoff);
+    snprintf(err, errlen, "no .symtab (stripped?) or no symbol %s", name);
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) {
+            continue;
+        }
+        const Elf64_Shdr *strs = &sh[sh[i].sh_link];
+        if (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset ||
+            strs->sh_offset > size || strs->sh_size > size - strs->sh_offset) {
+            snprintf(err, errlen, "bad .symtab bounds");
+            goto out;
+        }
+        const Elf64_Sym *sym = (const Elf64_Sym *)(m + sh[i].sh_offset);
+        size_t nsym = sh[i].sh_size / sizeof(Elf64_Sym);
+        const char *str = (const char *)(m + strs->sh_offset);
+        for (size_t j = 0; j < nsym; j++) {
+            if (sym[j].st_name < strs->sh_size &&
+                strnlen(str + sym[j].st_name, strs->sh_size - sym[j].st_name) ==
+                    strlen(name) &&
+                strcmp(str + sym[j].st_name, name) == 0 && sym[j].st_value != 0) {
+                value = sym[j].st_value;
+                if (symsize != NULL) {
+                    *symsize = sym[j].st_size;
+                }
+                err[0] = '\0';
+                goto out;
+            }
+        }
+    }
+out:
+    munmap((void *)m, size);
+    return value;
+}
+

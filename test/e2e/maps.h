@@ -35,6 +35,11 @@ extern int t_failures;
         }                                                                                  \
     } while (0)
 
+/* The value (and size, if size != NULL) of symbol name in the .symtab of
+ * the ELF file at path; 0 with a message in err when not found. */
+uint64_t telf_symbol(const char *path, const char *name, uint64_t *size, char *err,
+                     size_t errlen);
+
 /* The path of a library next to the test program. */
 const char *tpath_next_to_exe(const char *name);
 

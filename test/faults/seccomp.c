@@ -1,4 +1,4 @@
-/* faults-seccomp ENOSYS|EPERM|KILL -- CMD [ARGS]: install a seccomp filter
+/* faults-seccomp ENOSYS|EPERM|KILL|TRAP -- CMD [ARGS]: install a seccomp filter
  * (after PR_SET_NO_NEW_PRIVS) that answers mseal(2) with ENOSYS or EPERM,
  * or kills the process (SECCOMP_RET_KILL_PROCESS), then exec CMD.  For the
  * errno actions the filter is checked first: mseal(0, 0, 0) must fail with
@@ -27,7 +27,7 @@
 int main(int argc, char **argv)
 {
     if (argc < 4 || strcmp(argv[2], "--") != 0) {
-        fprintf(stderr, "usage: %s ENOSYS|EPERM|KILL -- CMD [ARGS]\n", argv[0]);
+        fprintf(stderr, "usage: %s ENOSYS|EPERM|KILL|TRAP -- CMD [ARGS]\n", argv[0]);
         return 2;
     }
     unsigned action;
@@ -40,6 +40,8 @@ int main(int argc, char **argv)
         want = EPERM;
     } else if (strcmp(argv[1], "KILL") == 0) {
         action = SECCOMP_RET_KILL_PROCESS;
+    } else if (strcmp(argv[1], "TRAP") == 0) {
+        action = SECCOMP_RET_TRAP; /* SIGSYS: fatal unless handled */
     } else {
         fprintf(stderr, "faults-seccomp: bad action %s\n", argv[1]);
         return 2;

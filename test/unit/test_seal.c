@@ -6,7 +6,6 @@
 #include <sys/mman.h>
 
 #include "seal.h"
-#include "startup.h"
 #include "ldso.h"
 
 #define PG 4096u

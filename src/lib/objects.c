@@ -1,24 +1,32 @@
+/* Sealing one loaded ELF object, and walks over the loaded objects.  Used
+ * by the constructor (startup objects) and by the tracker (objects loaded
+ * later).  Callers have the ledger open: sealed RELRO is recorded there. */
 #define _GNU_SOURCE
-#include "startup.h"
+#include "objects.h"
 
 #include <errno.h>
 #include <link.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "glob.h"
 #include "ldso.h"
 #include "log.h"
 #include "ranges.h"
-#include "registry.h"
+#include "dlwrap.h"
+#include "frozen.h"
+#include "ledger.h"
+#include "resolve.h"
+#include "sys.h"
 
 struct walk_ctx {
     struct as_seal_ctx sc;
-    as_select_fn select;
     struct as_walk_result *res;
-    unsigned long index;
+    const uintptr_t *keys; /* NULL: every object */
+    size_t nkeys;
 };
 
 static bool object_contains(const struct dl_phdr_info *info, uintptr_t addr)
@@ -36,12 +44,19 @@ static bool object_contains(const struct dl_phdr_info *info, uintptr_t addr)
     return false;
 }
 
-static const char *object_name(const struct dl_phdr_info *info, unsigned long index)
+static bool is_main_program(const struct dl_phdr_info *info)
 {
-    if (info->dlpi_name && info->dlpi_name[0]) {
+    return info->dlpi_name == NULL || info->dlpi_name[0] == '\0';
+}
+
+static const char *object_name(const struct dl_phdr_info *info)
+{
+    if (!is_main_program(info)) {
         return info->dlpi_name;
     }
-    return index == 0 ? program_invocation_name : "?";
+    /* the main program: its real path (argv[0] is the caller's choice) */
+    const char *p = as_program_path();
+    return p ? p : "(program)";
 }
 
 bool as_is_vdso(const struct as_seal_ctx *c, const struct dl_phdr_info *info)
@@ -61,6 +76,28 @@ void as_seal_ctx_init(struct as_seal_ctx *c, const struct as_policy *p)
     c->dry_run = p->mode == AS_MODE_AUDIT;
 }
 
+static bool excluded(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
+                     const char *name, const char **glob)
+{
+    /* exclude= never applies to a set-id program's own image: its name
+     * is under the control of the unprivileged caller */
+    unsigned nexcl = is_main_program(info) && as_privileged() ? 0 : c->p->nexclude;
+    for (unsigned g = 0; g < nexcl; g++) {
+        const char *pat = c->p->exclude[g];
+        if (as_glob_match(pat, strlen(pat), name, strlen(name))) {
+            *glob = pat;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool as_object_wanted(const struct as_seal_ctx *c, const struct dl_phdr_info *info)
+{
+    const char *glob;
+    return !as_is_vdso(c, info) && !excluded(c, info, object_name(info), &glob);
+}
+
 int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info, const char *name,
                    struct as_walk_result *res)
 {
@@ -68,17 +105,15 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
         res->skipped++;
         return 0;
     }
-    for (unsigned g = 0; g < c->p->nexclude; g++) {
-        const char *pat = c->p->exclude[g];
-        if (as_glob_match(pat, strlen(pat), name, strlen(name))) {
-            res->skipped++;
-            as_log(AS_LEVEL_INFO, "event=excluded object=%s glob=%s", name, pat);
-            return 0;
-        }
+    const char *glob;
+    if (excluded(c, info, name, &glob)) {
+        res->skipped++;
+        as_log(AS_LEVEL_INFO, "event=excluded object=%s glob=%s", name, glob);
+        return 0;
     }
     res->objects++;
 
-    struct as_range excl[8];
+    struct as_range excl[9];
     struct as_layout_opts o = {.pagesize = c->page, .seal_data = c->p->data == AS_DATA_SEAL};
     bool is_ldso = c->ldso_base && object_contains(info, c->ldso_base);
     /* The kernel maps the program and ld.so itself and leaves the gaps
@@ -102,6 +137,14 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
                 o.nexclude = (size_t)n;
             }
         }
+    }
+    /* autoseal itself: its frozen page(s) are sealed once stored */
+    if (object_contains(info, (uintptr_t)&as_page)) {
+        excl[o.nexclude].start = as_align_down((uintptr_t)&as_page, c->page);
+        excl[o.nexclude].end = (uintptr_t)&as_page + sizeof as_page;
+        excl[o.nexclude].kinds = AS_R_RELRO;
+        o.exclude = excl;
+        o.nexclude++;
     }
     struct as_range ranges[AS_RANGES_MAX(64)];
     int n = as_object_ranges(info->dlpi_phdr, info->dlpi_phnum, info->dlpi_addr, &o, ranges,
@@ -135,7 +178,7 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
             if (as_relro_range(info->dlpi_phdr, info->dlpi_phnum, info->dlpi_addr, c->page, &rr)) {
                 uintptr_t s = rr.start > ranges[i].start ? rr.start : ranges[i].start;
                 uintptr_t e = rr.end < ranges[i].end ? rr.end : ranges[i].end;
-                (void)as_relro_add(s, e);
+                as_ledger_add_span(s, e);
             }
         }
         if (r == -ENOMEM) {
@@ -161,17 +204,48 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
 static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
 {
     struct walk_ctx *c = data;
-    unsigned long idx = c->index++;
     (void)size;
-    if (c->select && !c->select(info)) {
-        return 0;
+    if (c->keys != NULL) {
+        uintptr_t k = as_object_key(info);
+        size_t i = 0;
+        while (i < c->nkeys && c->keys[i] != k) {
+            i++;
+        }
+        if (i == c->nkeys) {
+            return 0; /* loaded by an early dlopen: promoted first, later */
+        }
     }
-    return as_seal_object(&c->sc, info, object_name(info, idx), c->res);
+    return as_seal_object(&c->sc, info, object_name(info), c->res);
 }
 
-void as_seal_objects(const struct as_policy *p, as_select_fn select, struct as_walk_result *res)
+void as_seal_loaded(const struct as_policy *p, const uintptr_t *keys, size_t nkeys,
+                    struct as_walk_result *res)
 {
-    struct walk_ctx c = {.select = select, .res = res};
+    struct walk_ctx c = {.res = res, .keys = keys, .nkeys = nkeys};
     as_seal_ctx_init(&c.sc, p);
     dl_iterate_phdr(walk_cb, &c);
+}
+
+const char *as_object_name(const struct dl_phdr_info *info)
+{
+    return object_name(info);
+}
+
+int as_object_probe_sealed(const struct dl_phdr_info *info, size_t page)
+{
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W) || ph->p_memsz == 0) {
+            continue;
+        }
+        /* an mremap to the same size, in place, changes nothing - and is
+         * refused with EPERM on a sealed mapping */
+        uintptr_t pg = as_align_down(info->dlpi_addr + ph->p_vaddr, page);
+        long r = as_syscall6(__NR_mremap, (long)pg, (long)page, (long)page, 0, 0, 0);
+        if (r == -EPERM) {
+            return 1;
+        }
+        return r == (long)pg ? 0 : -1;
+    }
+    return -1;
 }

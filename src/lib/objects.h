@@ -1,6 +1,6 @@
-/* Sealing the ELF objects that are loaded (dl_iterate_phdr walk). */
-#ifndef AUTOSEAL_STARTUP_H
-#define AUTOSEAL_STARTUP_H
+/* Sealing one loaded ELF object, and a walk over all loaded objects. */
+#ifndef AUTOSEAL_OBJECTS_H
+#define AUTOSEAL_OBJECTS_H
 
 #include <link.h>
 #include <stdbool.h>
@@ -20,9 +20,6 @@ struct as_walk_result {
     struct as_seal_stats st;
 };
 
-/* Which objects a walk handles (NULL: all). */
-typedef bool (*as_select_fn)(const struct dl_phdr_info *info);
-
 /* What sealing one object needs to know about the process. */
 struct as_seal_ctx {
     const struct as_policy *p;
@@ -40,7 +37,20 @@ bool as_is_vdso(const struct as_seal_ctx *c, const struct dl_phdr_info *info);
 int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info, const char *name,
                    struct as_walk_result *res);
 
-/* Seal the loaded objects that select accepts, according to policy p. */
-void as_seal_objects(const struct as_policy *p, as_select_fn select, struct as_walk_result *res);
+/* Is the object one autoseal seals at all (not the vDSO, not excluded)? */
+bool as_object_wanted(const struct as_seal_ctx *c, const struct dl_phdr_info *info);
+
+/* Seal every loaded object of this namespace (the constructor); with keys,
+ * only the objects whose as_object_key() is among them. */
+void as_seal_loaded(const struct as_policy *p, const uintptr_t *keys, size_t nkeys,
+                    struct as_walk_result *res);
+
+/* The name exclude= globs and logs use: dlpi_name, or for the main
+ * program its real path. */
+const char *as_object_name(const struct dl_phdr_info *info);
+
+/* Ask the kernel whether the object's first non-writable page is sealed:
+ * 1 sealed, 0 not, -1 cannot tell. */
+int as_object_probe_sealed(const struct dl_phdr_info *info, size_t page);
 
 #endif

@@ -1,0 +1,199 @@
+/* The dl* trampolines' C side.
+ *
+ * dlopen's lookup is never wrapped: the trampolines tail-call the real
+ * function, so glibc sees the program as the caller (RPATH/RUNPATH,
+ * $ORIGIN, namespace, RTLD_NEXT).  A safe point reached while a dlopen of
+ * this thread is still running (a constructor of an object being loaded
+ * calls dlsym, say) is not safe: the trampolines record the stack slot of
+ * dlopen's return address; while it still holds that address and we are
+ * deeper on the stack, that dlopen has not returned. */
+#define _GNU_SOURCE
+#include "dlwrap.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <string.h>
+
+#include "log.h"
+#include "safepoint.h"
+
+static const char *const fn_names[AS_DL_COUNT] = {"dlopen", "dlmopen", "dlsym", "dlclose"};
+
+/* What a trampoline jumps to when the real function cannot be found: a
+ * function of autoseal's own text that fails (dlerror() then says nothing
+ * useful, but nothing jumps through writable memory). */
+static void *unresolved(void)
+{
+    return NULL;
+}
+
+static void *lookup(int which)
+{
+    /* dlvsym is not interposed: RTLD_NEXT from here finds libc's (or the
+     * next preloaded wrapper's) definition. */
+    static const char *const versions[] = {"GLIBC_2.34", "GLIBC_2.2.5", "GLIBC_2.17", NULL};
+    void *f = NULL;
+    for (int i = 0; versions[i] && f == NULL; i++) {
+        f = dlvsym(RTLD_NEXT, fn_names[which], versions[i]);
+    }
+    if (f == NULL) {
+        as_log(AS_LEVEL_ERROR, "event=resolve-failed fn=%s", fn_names[which]);
+        void *(*fb)(void) = unresolved;
+        memcpy(&f, &fb, sizeof f);
+    }
+    return f;
+}
+
+void *as_dl_real(int which)
+{
+    if (as_frozen_ready()) {
+        void *f = as_frozen()->dl_real[which];
+        if (f != NULL) {
+            return f;
+        }
+        void *(*fb)(void) = unresolved;
+        memcpy(&f, &fb, sizeof f);
+        return f;
+    }
+    void **slot = &as_frozen_staging()->dl_real[which];
+    void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (f == NULL) {
+        f = lookup(which);
+        __atomic_store_n(slot, f, __ATOMIC_RELEASE);
+    }
+    return f;
+}
+
+void as_dl_resolve_all(void)
+{
+    for (int i = 0; i < AS_DL_COUNT; i++) {
+        (void)as_dl_real(i);
+    }
+}
+
+uintptr_t as_object_key(const struct dl_phdr_info *info)
+{
+    return ((uintptr_t)info->dlpi_phdr ^ (info->dlpi_addr << 1)) | 2u;
+}
+
+/* ---- the early snapshot (before the constructor) ---- */
+
+#define EARLY_MAX 1024
+static uintptr_t early_keys[EARLY_MAX];
+static size_t nearly;
+static int early_state; /* 0 none, 1 taking, 2 taken, 3 too many objects */
+
+static int early_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    (void)data;
+    if (nearly == EARLY_MAX) {
+        early_state = 3;
+        return 1;
+    }
+    early_keys[nearly++] = as_object_key(info);
+    return 0;
+}
+
+static void take_early_snapshot(void)
+{
+    int expected = 0;
+    if (!__atomic_compare_exchange_n(&early_state, &expected, 1, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        return;
+    }
+    dl_iterate_phdr(early_cb, NULL);
+    if (early_state == 1) {
+        __atomic_store_n(&early_state, 2, __ATOMIC_RELEASE);
+    }
+}
+
+bool as_dl_early_snapshot(const uintptr_t **keys, size_t *n)
+{
+    int s = __atomic_load_n(&early_state, __ATOMIC_ACQUIRE);
+    if (s == 0) {
+        return false;
+    }
+    /* too many to remember: no object counts as a startup object, so
+     * every one is promoted first (more work, never less) */
+    *keys = early_keys;
+    *n = s == 2 ? nearly : 0;
+    return true;
+}
+
+/* ---- which dlopen calls of this thread are still running ---- */
+
+#define MAX_RECS 16
+struct dl_rec {
+    void **slot;
+    void *ra;
+};
+static __thread struct dl_rec recs[MAX_RECS] __attribute__((tls_model("initial-exec")));
+static __thread int nrecs __attribute__((tls_model("initial-exec")));
+static __thread int overflow __attribute__((tls_model("initial-exec")));
+
+bool as_dl_nested(void *sp)
+{
+    if (nrecs > MAX_RECS) {
+        nrecs = MAX_RECS;
+    }
+    while (nrecs > 0) {
+        struct dl_rec *r = &recs[nrecs - 1];
+        if ((uintptr_t)sp < (uintptr_t)r->slot && *(void *volatile *)r->slot == r->ra) {
+            return true;
+        }
+        nrecs--;
+    }
+    overflow = 0; /* every recorded call returned: the lost (deeper) ones too */
+    return false;
+}
+
+void *as_dl_enter(long which, void **ra_slot, long *regs)
+{
+    int saved = errno;
+    if (which < 0 || which >= AS_DL_COUNT) {
+        which = AS_DL_DLSYM;
+    }
+    void *fn = as_dl_real((int)which);
+    bool opens = which == AS_DL_DLOPEN || which == AS_DL_DLMOPEN;
+    if (!as_frozen_ready()) {
+        /* Before the constructor nothing is sealed by the tracker.  A
+         * dlopen now (another library's constructor) is remembered, so
+         * the constructor promotes what it loads.  Nothing else: the caller
+         * may be a sanitizer runtime initialising itself (ASan looks up its
+         * interceptors with dlsym while its own string functions cannot be
+         * called yet). */
+        if (opens) {
+            take_early_snapshot();
+        }
+        errno = saved;
+        return fn;
+    }
+    as_safe_point_dl((void *)ra_slot);
+    if (opens) {
+        /* regs: r9 r8 rcx rdx rsi rdi */
+        const char *file = (const char *)(which == AS_DL_DLOPEN ? regs[5] : regs[4]);
+        long mode = which == AS_DL_DLOPEN ? regs[4] : regs[3];
+        if ((mode & RTLD_NODELETE) && file != NULL) {
+            as_safe_point_note_keep(file);
+        }
+        if (nrecs < MAX_RECS) {
+            recs[nrecs].slot = ra_slot;
+            recs[nrecs].ra = *ra_slot;
+            nrecs++;
+        } else {
+            overflow = 1;
+        }
+    }
+    errno = saved;
+    return fn;
+}
+
+#if !defined(__x86_64__)
+void as_run_on_stack(void (*fn)(void *), void *arg, void *top)
+{
+    (void)top;
+    fn(arg);
+}
+#endif
