@@ -135,6 +135,7 @@ void as_maps_path_of(uintptr_t addr, char *out, size_t outlen)
     uintptr_t start = 0, end = 0;
     int field = 0;   /* 0 start, 1 end, 2..5 other fields, 6 path */
     bool gap = false; /* in the blanks before a field */
+    bool range = true; /* still reading start-end */
     bool hit = false, done = false;
     size_t o = 0;
     while (!done) {
@@ -155,9 +156,10 @@ void as_maps_path_of(uintptr_t addr, char *out, size_t outlen)
                 start = end = 0;
                 field = 0;
                 gap = false;
+                range = true;
                 continue;
             }
-            if (field == 0 || field == 1) {
+            if (range) {
                 int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
                 if (d >= 0) {
                     uintptr_t *v = field == 0 ? &start : &end;
@@ -165,7 +167,7 @@ void as_maps_path_of(uintptr_t addr, char *out, size_t outlen)
                 } else if (field == 0 && ch == '-') {
                     field = 1;
                 } else {
-                    field = 2;
+                    range = false; /* field stays 1: the next field is 2 */
                     gap = true;
                     hit = addr >= start && addr < end;
                 }

@@ -3,6 +3,7 @@
 #include "safepoint.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <link.h>
 #include <linux/futex.h>
 #include <pthread.h>
@@ -18,44 +19,84 @@
 #include "promote.h"
 #include "sys.h"
 
-/* ---- the safe-point lock: 0 free, 1 held, 2 held with waiters ----
- * Waiting is bounded: if the lock cannot be had in time (another thread
- * holds it while it waits for the loader lock that this thread holds, or a
- * memory bug wrote it), the safe point is skipped and that is logged; the
- * objects wait for a later safe point. */
-static int sp_lock;
+/* ---- the safe-point lock: 0 free, else the owner's thread id, with
+ * LOCK_WAITERS set when someone waits ----
+ * Waiting is bounded: if the lock cannot be had in time, either its owner
+ * is gone or was never real (a memory bug wrote the word) - then the lock
+ * is taken over - or a live owner is stuck (it waits for the loader lock
+ * this thread holds): then the safe point is skipped, that is logged, and
+ * the objects wait for a later safe point. */
+#define LOCK_WAITERS 0x40000000u
+static uint32_t sp_lock;
+static __thread uint32_t my_tid __attribute__((tls_model("initial-exec")));
 
-static void futex_wait(int *addr, int val, uint64_t us)
+static uint32_t self_tid(void)
+{
+    if (my_tid == 0) {
+        my_tid = (uint32_t)as_syscall3(__NR_gettid, 0, 0, 0);
+    }
+    return my_tid;
+}
+
+static void futex_wait(uint32_t *addr, uint32_t val, uint64_t us)
 {
     struct timespec ts = {(time_t)(us / 1000000u), (long)(us % 1000000u) * 1000};
-    (void)as_syscall6(__NR_futex, (long)addr, FUTEX_WAIT_PRIVATE, val, (long)&ts, 0, 0);
+    (void)as_syscall6(__NR_futex, (long)addr, FUTEX_WAIT_PRIVATE, (long)val, (long)&ts, 0, 0);
+}
+
+static bool owner_gone(uint32_t owner)
+{
+    long pid = as_syscall3(__NR_getpid, 0, 0, 0);
+    return owner == 0 || owner >= LOCK_WAITERS ||
+           as_syscall3(__NR_tgkill, pid, (long)owner, 0) == -ESRCH;
 }
 
 static bool lock_acquire(uint64_t timeout_us)
 {
-    int c = 0;
-    if (__atomic_compare_exchange_n(&sp_lock, &c, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+    uint32_t me = self_tid();
+    uint32_t c = 0;
+    if (__atomic_compare_exchange_n(&sp_lock, &c, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
         return true;
     }
     uint64_t deadline = as_now_us() + timeout_us;
-    if (c != 2) {
-        c = __atomic_exchange_n(&sp_lock, 2, __ATOMIC_ACQUIRE);
-    }
-    while (c != 0) {
+    for (;;) {
+        if (c == 0) {
+            if (__atomic_compare_exchange_n(&sp_lock, &c, me | LOCK_WAITERS, false,
+                                            __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+                return true;
+            }
+            continue;
+        }
+        if (!(c & LOCK_WAITERS)) {
+            uint32_t cw = c | LOCK_WAITERS;
+            if (!__atomic_compare_exchange_n(&sp_lock, &c, cw, false, __ATOMIC_RELAXED,
+                                             __ATOMIC_RELAXED)) {
+                continue;
+            }
+            c = cw;
+        }
         uint64_t now = as_now_us();
         if (now >= deadline) {
+            uint32_t owner = c & ~LOCK_WAITERS;
+            if (owner != me && owner_gone(owner)) {
+                if (__atomic_compare_exchange_n(&sp_lock, &c, me | LOCK_WAITERS, false,
+                                                __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+                    as_log(AS_LEVEL_WARN, "event=safe-point-lock-taken-over owner=%u", owner);
+                    return true;
+                }
+                continue;
+            }
             return false;
         }
-        futex_wait(&sp_lock, 2, deadline - now);
-        c = __atomic_exchange_n(&sp_lock, 2, __ATOMIC_ACQUIRE);
+        futex_wait(&sp_lock, c, deadline - now);
+        c = __atomic_load_n(&sp_lock, __ATOMIC_RELAXED);
     }
-    return true;
 }
 
 static void lock_release(void)
 {
-    if (__atomic_exchange_n(&sp_lock, 0, __ATOMIC_RELEASE) == 2) {
-        (void)as_syscall6(__NR_futex, (long)&sp_lock, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+    if (__atomic_exchange_n(&sp_lock, 0, __ATOMIC_RELEASE) & LOCK_WAITERS) {
+        (void)as_syscall6(__NR_futex, (long)&sp_lock, FUTEX_WAKE_PRIVATE, 0x7fffffff, 0, 0, 0);
     }
 }
 
@@ -251,6 +292,7 @@ static void after_fork_child(void)
     __atomic_store_n(&sp_lock, 0, __ATOMIC_RELEASE);
     held_for_fork = 0;
     in_tracker = 0;
+    my_tid = 0; /* the child's thread has another id */
 }
 
 void as_safe_point_startup(void)
