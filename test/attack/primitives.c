@@ -615,6 +615,29 @@ static void p_bss_ro(struct report *r)
     mprotect_attack(r, bss_page, PROT_READ);
 }
 
+/* The program made a page of its data read-only itself (its own
+ * hardening: ro-after-init); the attack makes it writable again and writes.
+ * data=seal (strict) sealed the page when it was made read-only. */
+static void tighten_then_loosen(struct report *r, uintptr_t target)
+{
+    if (mprotect((void *)target, PAGE, PROT_READ) != 0) {
+        snprintf(r->note, sizeof r->note, "setup: mprotect(PROT_READ): %s", strerror(errno));
+        r->effect = E_SETUP;
+        return;
+    }
+    mprotect_attack(r, target, PROT_READ | PROT_WRITE);
+}
+
+static void p_data_tighten_rw(struct report *r)
+{
+    tighten_then_loosen(r, data_page);
+}
+
+static void p_bss_tighten_rw(struct report *r)
+{
+    tighten_then_loosen(r, bss_page);
+}
+
 static void unmap_attack(struct report *r, uintptr_t target)
 {
     struct snap s;
@@ -701,11 +724,16 @@ static const struct primitive primitives[] = {
     /* the same through raw system calls: not stopped (documented hole) */
     {"heap-mprotect-exec-syscall", p_heap_exec_raw, {OK, OK, OK, OK}},
     {"anon-mmap-rwx-syscall", p_wx_mmap_raw, {OK, OK, OK, OK}},
-    /* writable data: sealed in strict only (data=seal) */
-    {"data-mprotect-ro", p_data_ro, {OK, OK, PERM, OK}},
-    {"bss-mprotect-ro", p_bss_ro, {OK, OK, PERM, OK}},
-    {"data-munmap", p_data_munmap, {OK, OK, PERM, OK}},
-    {"bss-munmap", p_bss_munmap, {OK, OK, PERM, OK}},
+    /* writable data is never sealed at startup: making it read-only is the
+     * program's own hardening and always allowed; data=seal (strict) seals
+     * what was made read-only, so it cannot be made writable again.
+     * munmap of writable data is not stopped (docs/security.md) */
+    {"data-mprotect-ro", p_data_ro, {OK, OK, OK, OK}},
+    {"bss-mprotect-ro", p_bss_ro, {OK, OK, OK, OK}},
+    {"data-ro-then-mprotect-rw", p_data_tighten_rw, {OK, OK, PERM, OK}},
+    {"bss-ro-then-mprotect-rw", p_bss_tighten_rw, {OK, OK, PERM, OK}},
+    {"data-munmap", p_data_munmap, {OK, OK, OK, OK}},
+    {"bss-munmap", p_bss_munmap, {OK, OK, OK, OK}},
     /* /proc/self/mem writes go through any protection (documented hole) */
     {"text-write-proc-self-mem", p_text_proc_mem, {OK, OK, OK, OK}},
     /* libautoseal's own policy page: read-only in every mode, sealed
