@@ -137,6 +137,62 @@ def read_elf(paths):
     return None
 
 
+def section_range(path, name):
+    """(sh_addr, sh_size) of the section called name in an ELF64 file, or None."""
+    with open(path, "rb") as f:
+        eh = f.read(64)
+        if len(eh) < 64 or eh[:4] != b"\x7fELF" or eh[4] != 2:
+            return None
+        shoff, = struct.unpack_from("<Q", eh, 0x28)
+        shentsize, shnum, shstrndx = struct.unpack_from("<HHH", eh, 0x3A)
+        f.seek(shoff)
+        sh = f.read(shentsize * shnum)
+        def hdr(i):
+            return struct.unpack_from("<IIQQQQ", sh, i * shentsize)
+        _n, _t, _fl, _a, stroff, strsize = hdr(shstrndx)
+        f.seek(stroff)
+        strtab = f.read(strsize)
+        for i in range(shnum):
+            n, _t, _fl, addr, _off, size = hdr(i)
+            if strtab[n:strtab.index(b"\0", n)].decode(errors="replace") == name:
+                return addr, size
+    return None
+
+
+def check_sections(pid, report, names):
+    """Every page of each named section of the main executable must be
+    mapped read-only and sealed (smaps, from outside).  Returns the
+    failures."""
+    failed = []
+    base = report.get("exe_base")
+    maps = read_smaps(pid)
+    for name in names:
+        rng = section_range(report["exe"], name)
+        if rng is None or base is None:
+            failed.append(f"section {name}: not found in {report['exe']}")
+            continue
+        s = (base + rng[0]) & ~(PAGE - 1)
+        e = (base + rng[0] + rng[1] + PAGE - 1) & ~(PAGE - 1)
+        cover = s
+        bad = []
+        for m in maps:
+            if m.end <= s or m.start >= e:
+                continue
+            if m.start > cover:
+                bad.append(f"hole at {cover:x}")
+            cover = max(cover, m.end)
+            if m.writable or not m.sealed:
+                bad.append(f"{m.start:x}-{m.end:x} {m.perms} {'sealed' if m.sealed else 'NOT sealed'}")
+        if cover < e:
+            bad.append(f"unmapped from {cover:x}")
+        report.setdefault("sections", {})[name] = {"start": s, "end": e, "ok": not bad}
+        if bad:
+            failed.append(f"section {name} [{s:x},{e:x}) not read-only and sealed: " + "; ".join(bad))
+        else:
+            print(f"  section {name} [{s:x},{e:x}): read-only and sealed")
+    return failed
+
+
 def environ_of(pid):
     try:
         with open(f"/proc/{pid}/environ", "rb") as f:
@@ -194,6 +250,7 @@ def analyse(pid, exclude=(), preload=None):
 
     # ELF objects by path, and the address span of each loaded copy
     elf = {}
+    exe_base = None
     spans = []  # (start, end, path, base)
     for m in maps:
         if not m.file_backed:
@@ -207,6 +264,8 @@ def analyse(pid, exclude=(), preload=None):
         first = min(info.loads, key=lambda t: t[0])
         if m.offset == first[0] & ~(PAGE - 1):
             base = m.start - (first[1] & ~(PAGE - 1))
+            if os.path.realpath(m.path) == exe and exe_base is None:
+                exe_base = base
             top = max((v + s + PAGE - 1) & ~(PAGE - 1) for _o, v, s in info.loads)
             spans.append((base + (first[1] & ~(PAGE - 1)), base + top, m.path, base))
 
@@ -298,6 +357,7 @@ def analyse(pid, exclude=(), preload=None):
     return {
         "pid": pid,
         "exe": exe,
+        "exe_base": exe_base,
         "interp": interp,
         "startup_objects": sorted(startup),
         "shares": shares,
@@ -427,6 +487,9 @@ def main():
     ap.add_argument("--preload", metavar="LIST",
                     help="LD_PRELOAD the processes were started with (default: read "
                          "from /proc/PID/environ)")
+    ap.add_argument("--section-sealed", action="append", default=[], metavar="NAME",
+                    help="this section of the main executable must be read-only and "
+                         "sealed in every pid (repeatable)")
     ap.add_argument("--ignore-vanished", action="store_true",
                     help="skip pids that exit while being measured (short-lived "
                          "server children); at least one pid must be measured")
@@ -453,6 +516,8 @@ def main():
             print(f"smaps_check: pid {pid}: {ex}", file=sys.stderr)
             return 2
         r["failed"] = check(r, expects, a.allow_ldso_relro_pages)
+        if a.section_sealed:
+            r["failed"] += check_sections(pid, r, a.section_sealed)
         ok, msg = cross_check(a.cross_check, pid, r)
         r["cross_check"] = {"ok": ok, "message": msg}
         if ok is False:
@@ -470,7 +535,7 @@ def main():
             json.dump({"expect": a.expect, "reports": reports}, f, indent=1)
     for f in failed:
         print(f"smaps_check: FAILED {f}", file=sys.stdout)
-    if not failed and expects:
+    if not failed and (expects or a.section_sealed):
         print(f"smaps_check: ok ({', '.join(a.expect)})")
     return 1 if failed else 0
 
