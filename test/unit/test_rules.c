@@ -169,7 +169,10 @@ START_TEST(tighten_rule)
     struct as_region_info unknown = {.known = false, .image_data = true};
     struct as_policy strict = pol("profile=strict"), def = pol(""), seal = pol("data=seal");
     struct as_policy strict_keep = pol("profile=strict,data=keep");
-    /* strict means data=seal, i.e. seal on tighten; nothing is refused */
+    /* seal on tighten is opt-in (data=seal), also under strict */
+    ck_assert(!as_rule_tighten_needs_info(&strict, PROT_READ));
+    ck_assert(!as_rule_tighten(&strict, PROT_READ, &img));
+    strict = pol("profile=strict,data=seal");
     ck_assert(as_rule_tighten_needs_info(&strict, PROT_READ));
     ck_assert(as_rule_tighten(&strict, PROT_READ, &img));
     ck_assert(as_rule_tighten(&seal, PROT_READ, &img));
