@@ -159,10 +159,10 @@ def section_range(path, name):
     return None
 
 
-def check_sections(pid, report, names):
+def check_sections(pid, report, names, need_seal=True):
     """Every page of each named section of the main executable must be
-    mapped read-only and sealed (smaps, from outside).  Returns the
-    failures."""
+    mapped read-only, and sealed when need_seal (smaps, from outside).
+    Returns the failures."""
     failed = []
     base = report.get("exe_base")
     maps = read_smaps(pid)
@@ -181,15 +181,24 @@ def check_sections(pid, report, names):
             if m.start > cover:
                 bad.append(f"hole at {cover:x}")
             cover = max(cover, m.end)
-            if m.writable or not m.sealed:
+            if m.writable or (need_seal and not m.sealed):
                 bad.append(f"{m.start:x}-{m.end:x} {m.perms} {'sealed' if m.sealed else 'NOT sealed'}")
         if cover < e:
             bad.append(f"unmapped from {cover:x}")
-        report.setdefault("sections", {})[name] = {"start": s, "end": e, "ok": not bad}
+        sealed = all(m.sealed for m in maps if m.end > s and m.start < e)
+        if not need_seal:
+            # read-only data the program made so itself: its unsealed bytes
+            # are allowed in the startup_/image_ shares (like ld.so's page)
+            report["section_ro_unsealed"] = report.get("section_ro_unsealed", 0) + sum(
+                min(m.end, e) - max(m.start, s) for m in maps
+                if m.end > s and m.start < e and not m.writable and not m.sealed)
+        report.setdefault("sections", {})[name] = {"start": s, "end": e, "ok": not bad,
+                                                   "sealed": sealed}
+        want = "read-only and sealed" if need_seal else "read-only"
         if bad:
-            failed.append(f"section {name} [{s:x},{e:x}) not read-only and sealed: " + "; ".join(bad))
+            failed.append(f"section {name} [{s:x},{e:x}) not {want}: " + "; ".join(bad))
         else:
-            print(f"  section {name} [{s:x},{e:x}): read-only and sealed")
+            print(f"  section {name} [{s:x},{e:x}): read-only, {'sealed' if sealed else 'not sealed'}")
     return failed
 
 
@@ -379,6 +388,7 @@ def check(report, expects, allow_ldso_pages):
     failed = []
     allowance = min(report["ldso_relro_unsealed"], allow_ldso_pages * PAGE)
     report["ldso_allowance_used"] = allowance
+    allowance += report.get("section_ro_unsealed", 0)
     for key, op, val in expects:
         sh = report["shares"][key]
         sealed, total = sh["sealed"], sh["total"]
@@ -396,7 +406,8 @@ def check(report, expects, allow_ldso_pages):
         else:
             ok = sealed == total if val == 100 else (sealed == 0 if val == 0 else p == val)
         if not ok:
-            extra = f", {allowance} bytes of ld.so RELRO allowed" if allowance else ""
+            extra = (f", {allowance} bytes of ld.so RELRO or of --section-readonly sections allowed"
+                     if allowance else "")
             failed.append(f"{key} {op} {val:g}: is {p:.2f}% ({sealed}/{total} bytes{extra})")
     return failed
 
@@ -490,6 +501,11 @@ def main():
     ap.add_argument("--section-sealed", action="append", default=[], metavar="NAME",
                     help="this section of the main executable must be read-only and "
                          "sealed in every pid (repeatable)")
+    ap.add_argument("--section-readonly", action="append", default=[], metavar="NAME",
+                    help="this section of the main executable must be read-only (sealed "
+                         "or not) in every pid (repeatable): data the program made "
+                         "read-only itself; its unsealed bytes are allowed in the "
+                         "startup_/image_ shares")
     ap.add_argument("--ignore-vanished", action="store_true",
                     help="skip pids that exit while being measured (short-lived "
                          "server children); at least one pid must be measured")
@@ -515,9 +531,12 @@ def main():
         except (OSError, RuntimeError, subprocess.SubprocessError) as ex:
             print(f"smaps_check: pid {pid}: {ex}", file=sys.stderr)
             return 2
-        r["failed"] = check(r, expects, a.allow_ldso_relro_pages)
+        r["failed"] = []
         if a.section_sealed:
             r["failed"] += check_sections(pid, r, a.section_sealed)
+        if a.section_readonly:
+            r["failed"] += check_sections(pid, r, a.section_readonly, need_seal=False)
+        r["failed"] += check(r, expects, a.allow_ldso_relro_pages)
         ok, msg = cross_check(a.cross_check, pid, r)
         r["cross_check"] = {"ok": ok, "message": msg}
         if ok is False:
@@ -535,7 +554,7 @@ def main():
             json.dump({"expect": a.expect, "reports": reports}, f, indent=1)
     for f in failed:
         print(f"smaps_check: FAILED {f}", file=sys.stdout)
-    if not failed and (expects or a.section_sealed):
+    if not failed and (expects or a.section_sealed or a.section_readonly):
         print(f"smaps_check: ok ({', '.join(a.expect)})")
     return 1 if failed else 0
 
