@@ -140,7 +140,8 @@ checker_cmd() { # checker_cmd JSONFILE: the checker command line as words
     # read-only and sealed (a program's own ro-after-init data)
     echo "$PY" "$CHECKER" $(expect_args) --json "$1" "--cross-check=${AS_CLI:-}" --preload "$AS_LIB" \
         $(for sec in ${SECTIONS_SEALED:-}; do echo --section-sealed "$sec"; done) \
-        $(for sec in ${SECTIONS_READONLY:-}; do echo --section-readonly "$sec"; done)
+        $(for sec in ${SECTIONS_READONLY:-}; do echo --section-readonly "$sec"; done) \
+        ${ALLOW_TIGHTENED:+--allow-tightened-data}
 }
 
 # as_env: the environment a program runs under (for `env`).

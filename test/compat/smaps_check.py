@@ -97,10 +97,11 @@ def read_smaps(pid):
 
 
 class ElfInfo:
-    __slots__ = ("loads", "relro", "interp")
+    __slots__ = ("loads", "relro", "interp", "wsegs")
 
     def __init__(self):
         self.loads = []      # (p_offset, p_vaddr, p_memsz) of each PT_LOAD
+        self.wsegs = []      # (p_vaddr, p_memsz) of each writable PT_LOAD
         self.relro = None    # (p_vaddr, p_memsz) of PT_GNU_RELRO
         self.interp = None   # PT_INTERP string
 
@@ -126,6 +127,8 @@ def read_elf(paths):
                         struct.unpack_from("<IIQQQQQQ", ph, i * phentsize)
                     if p_type == PT_LOAD:
                         info.loads.append((p_offset, p_vaddr, p_memsz))
+                        if _fl & 2:  # PF_W
+                            info.wsegs.append((p_vaddr, p_memsz))
                     elif p_type == PT_GNU_RELRO:
                         info.relro = (p_vaddr, p_memsz)
                     elif p_type == PT_INTERP:
@@ -355,6 +358,29 @@ def analyse(pid, exclude=(), preload=None):
                     lo, hi = max(s, rs), min(e, re_)
                     if lo < hi:
                         ldso_relro_unsealed += hi - lo
+    # non-writable, unsealed bytes in a writable PT_LOAD segment outside
+    # RELRO: data the program made read-only itself (ro-after-init schemes,
+    # Chromium's protected_memory), which autoseal leaves to the program
+    tightened_unsealed = 0
+    for _s, _e, path, base in spans:
+        info = elf[path]
+        o = objects.get(path)
+        if not o or o["class"] != "startup" or not info.wsegs:
+            continue
+        rr = None
+        if info.relro:
+            v, sz = info.relro
+            rr = ((base + v) & ~(PAGE - 1), (base + v + sz) & ~(PAGE - 1))
+        for v, sz in info.wsegs:
+            ws, we = (base + v) & ~(PAGE - 1), (base + v + sz + PAGE - 1) & ~(PAGE - 1)
+            for s, e in o["unsealed_ro"]:
+                lo, hi = max(s, ws), min(e, we)
+                if lo >= hi:
+                    continue
+                n = hi - lo
+                if rr:
+                    n -= max(0, min(hi, rr[1]) - max(lo, rr[0]))
+                tightened_unsealed += n
     # a process that exited meanwhile: its smaps may be from its last moments
     try:
         with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
@@ -371,6 +397,7 @@ def analyse(pid, exclude=(), preload=None):
         "startup_objects": sorted(startup),
         "shares": shares,
         "ldso_relro_unsealed": ldso_relro_unsealed,
+        "tightened_unsealed": tightened_unsealed,
         "objects": sorted(objects.values(), key=lambda o: o["path"]),
         "other_files": {p: {"total": v[0], "sealed": v[1]} for p, v in other_files.items()},
         "excluded": excluded,
@@ -380,7 +407,7 @@ def analyse(pid, exclude=(), preload=None):
 EXPECT = re.compile(r"^(\w+)\s*(>=|<=|==)\s*([0-9.]+)$")
 
 
-def check(report, expects, allow_ldso_pages):
+def check(report, expects, allow_ldso_pages, allow_tightened=False):
     """Return the list of failed expectations (strings).
 
     allow_ldso_pages: that many pages of ld.so's own RELRO may stay
@@ -388,7 +415,10 @@ def check(report, expects, allow_ldso_pages):
     failed = []
     allowance = min(report["ldso_relro_unsealed"], allow_ldso_pages * PAGE)
     report["ldso_allowance_used"] = allowance
-    allowance += report.get("section_ro_unsealed", 0)
+    if allow_tightened:
+        allowance += report["tightened_unsealed"]
+    else:
+        allowance += report.get("section_ro_unsealed", 0)
     for key, op, val in expects:
         sh = report["shares"][key]
         sealed, total = sh["sealed"], sh["total"]
@@ -506,6 +536,10 @@ def main():
                          "or not) in every pid (repeatable): data the program made "
                          "read-only itself; its unsealed bytes are allowed in the "
                          "startup_/image_ shares")
+    ap.add_argument("--allow-tightened-data", action="store_true",
+                    help="non-writable unsealed bytes in a writable PT_LOAD segment outside "
+                         "RELRO (data the program made read-only itself) are allowed in the "
+                         "startup_/image_ shares")
     ap.add_argument("--ignore-vanished", action="store_true",
                     help="skip pids that exit while being measured (short-lived "
                          "server children); at least one pid must be measured")
@@ -536,7 +570,7 @@ def main():
             r["failed"] += check_sections(pid, r, a.section_sealed)
         if a.section_readonly:
             r["failed"] += check_sections(pid, r, a.section_readonly, need_seal=False)
-        r["failed"] += check(r, expects, a.allow_ldso_relro_pages)
+        r["failed"] += check(r, expects, a.allow_ldso_relro_pages, a.allow_tightened_data)
         ok, msg = cross_check(a.cross_check, pid, r)
         r["cross_check"] = {"ok": ok, "message": msg}
         if ok is False:
