@@ -34,6 +34,7 @@ as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups
     env HOME="$c/home" LD_PRELOAD="$AS_LIB" AUTOSEAL_OPTIONS="$CHOPTS")
 
 # Chromium's sandbox needs unprivileged user namespaces; try first.
+# shellcheck disable=SC2054 # the comma belongs to --window-size=W,H
 flags=(--headless --disable-gpu --disable-quic --no-first-run --disable-background-networking
     --disable-component-update --disable-sync --window-size=200,100)
 if setpriv --reuid=nobody --regid=nogroup --clear-groups unshare --user true 2>"$TMP/userns.err"; then
