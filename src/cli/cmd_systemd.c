@@ -260,6 +260,11 @@ int cmd_systemd(int argc, char **argv)
         warnx_("note: using the %s library %s; a drop-in for a real service should point at "
                "the installed %s/libautoseal.so", how, lib, AUTOSEAL_PKGLIBDIR);
     }
+    /* A bad configuration file would make the service run with the built-in
+     * defaults instead of what the administrator wrote: enable nothing. */
+    if (config_check_system(root, true) != EXIT_OK) {
+        die(EXIT_CHECK, "fix the configuration first ('autoseal config check'): no drop-in written");
+    }
     /* Conflicts. */
     if (u.syscall_allow && !u.allow_has_mseal) {
         warnx_("warning: %s: SystemCallFilter= is an allow-list without mseal: the service is "

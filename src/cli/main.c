@@ -18,6 +18,7 @@ static void usage(FILE *f)
           "  check [--json] FILE...                      can autoseal protect these ELF files?\n"
           "  systemd [--profile P] [--print] UNIT        drop-in preloading autoseal into UNIT\n"
           "  probe [--json]                              what this machine offers\n"
+          "  config check [--env] [FILE]                 validate a configuration file\n"
           "\n"
           "Options:\n"
           "  -h, --help       this help (COMMAND --help for a command)\n"
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
     } cmds[] = {
         {"run", cmd_run},         {"status", cmd_status}, {"check", cmd_check},
         {"systemd", cmd_systemd}, {"probe", cmd_probe},
+        {"config", cmd_config},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (!strcmp(c, cmds[i].name)) {

@@ -114,7 +114,8 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
     res->objects++;
 
     struct as_range excl[9];
-    struct as_layout_opts o = {.pagesize = c->page, .seal_data = c->p->data == AS_DATA_SEAL};
+    /* writable data is never sealed here: data=seal seals on tighten (runtime.c) */
+    struct as_layout_opts o = {.pagesize = c->page};
     bool is_ldso = c->ldso_base && object_contains(info, c->ldso_base);
     /* The kernel maps the program and ld.so itself and leaves the gaps
      * between their segments unmapped; ld.so maps the others with the

@@ -254,7 +254,9 @@ static void apply_profile(struct as_policy *p, int profile)
     p->profile = profile;
     switch (profile) {
     case AS_PROFILE_STRICT:
-        p->data = AS_DATA_SEAL;
+        /* data=seal (seal on tighten) is opt-in: Chromium and MariaDB make
+         * their read-only data writable again later (docs/security.md) */
+        p->data = AS_DATA_KEEP;
         p->ldso = AS_LDSO_ALL;
         p->exec = AS_EXEC_SEAL;
         p->wx = AS_WX_DENY;

@@ -37,9 +37,45 @@ static void skip_field(const char **p, const char *end)
     }
 }
 
+/* Seal-on-tighten's view of one line (ri->image_data, see rules.h).
+ * Every line is read, overlapping or not: the mapping just before the
+ * range decides whether an anonymous one at its start is a .bss tail. */
+static void fold_image(const char *line, size_t len, uintptr_t s, uintptr_t e,
+                       uintptr_t cursor, struct as_region_info *ri)
+{
+    const char *p = line, *end = line + len;
+    uintptr_t ms = hex(&p, end);
+    if (p >= end || *p != '-') {
+        ri->prev_chain = false;
+        return;
+    }
+    p++;
+    uintptr_t me = hex(&p, end);
+    while (p < end && *p == ' ') {
+        p++;
+    }
+    const char *perms = p;
+    bool ok_perms = (end - p) >= 4 && perms[2] != 'x' && perms[3] == 'p';
+    skip_field(&p, end); /* perms */
+    skip_field(&p, end); /* offset */
+    skip_field(&p, end); /* dev */
+    bool inode_zero = p < end && *p == '0' && (p + 1 == end || p[1] == ' ');
+    skip_field(&p, end); /* inode */
+    bool named = p < end;
+    bool file = !inode_zero && named && *p == '/';
+    bool chain = ok_perms && (file || (inode_zero && !named && ri->prev_chain &&
+                                       ri->prev_end == ms));
+    if (me > s && ms < e && (!chain || ms > cursor)) {
+        ri->image_data = false; /* not image data, or a hole before it */
+    }
+    ri->prev_chain = chain;
+    ri->prev_end = me;
+}
+
 void as_maps_fold_line(const char *line, size_t len, uintptr_t s, uintptr_t e,
                        uintptr_t *cursor, struct as_region_info *ri)
 {
+    fold_image(line, len, s, e, *cursor, ri);
     const char *p = line, *end = line + len;
     uintptr_t ms = hex(&p, end);
     if (p >= end || *p != '-') {
@@ -78,6 +114,9 @@ void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
     ri->known = false;
     ri->all_exec = true;
     ri->file_backed = true;
+    ri->image_data = true;
+    ri->prev_chain = false;
+    ri->prev_end = 0;
     int fd = (int)as_syscall3(__NR_openat, AT_FDCWD, (long)"/proc/self/maps",
                               O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -112,6 +151,7 @@ void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
     if (cursor < e) {
         ri->all_exec = false;
         ri->file_backed = false;
+        ri->image_data = false;
     }
     ri->known = true;
 }

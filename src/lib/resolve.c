@@ -146,9 +146,13 @@ static void resolve_policy(void)
         layers[nlayers++] = config.global;
         layers[nlayers++] = config.program;
         config_used = cfg_path;
+    } else if (cr == -EINVAL) {
+        as_fmt(msg, sizeof msg, "configuration file %s ignored (problems above): built-in defaults apply",
+               cfg_path);
+        collect_error(NULL, msg);
     } else if (cr != -ENOENT) {
-        as_fmt(msg, sizeof msg, "%s: cannot be used (%s): built-in defaults apply", cfg_path,
-               errno_name(-cr));
+        as_fmt(msg, sizeof msg, "configuration file %s cannot be read (%s): built-in defaults apply",
+               cfg_path, errno_name(-cr));
         collect_error(NULL, msg);
     } else if (from_env) {
         as_fmt(msg, sizeof msg, "AUTOSEAL_CONFIG names %s, which does not exist: built-in defaults apply",

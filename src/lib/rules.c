@@ -74,6 +74,18 @@ struct as_verdict as_rule_mprotect(const struct as_policy *p, int prot,
     return v;
 }
 
+bool as_rule_tighten_needs_info(const struct as_policy *p, int prot)
+{
+    return p->data == AS_DATA_SEAL && prot == PROT_READ;
+}
+
+bool as_rule_tighten(const struct as_policy *p, int prot, const struct as_region_info *ri)
+{
+    /* unknown memory is left alone: a seal can break the program, and
+     * without one the range is exactly as protected as without autoseal */
+    return as_rule_tighten_needs_info(p, prot) && ri != NULL && ri->known && ri->image_data;
+}
+
 struct as_verdict as_rule_shmat(const struct as_policy *p, int shmflg)
 {
     struct as_verdict v = {AS_OK, 0, false};

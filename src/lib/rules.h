@@ -30,6 +30,13 @@ struct as_region_info {
     bool known;      /* false when it could not be determined */
     bool all_exec;   /* every page already executable */
     bool file_backed;/* every page backed by a file (not anonymous) */
+    /* Seal-on-tighten (as_rule_tighten): every page is private, not
+     * executable, and image data: a private file mapping, or an unnamed
+     * anonymous mapping that directly follows one (a .bss tail).  The
+     * prev_* fields are the folding state for it. */
+    bool image_data;
+    bool prev_chain;    /* the last line read was image data (any range) */
+    uintptr_t prev_end; /* end of the last line read */
 };
 
 struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, int fd);
@@ -41,6 +48,13 @@ struct as_verdict as_rule_madvise(const struct as_policy *p, int advice, bool re
 
 /* Does mprotect with this prot need the region info (a /proc lookup)? */
 bool as_rule_mprotect_needs_info(const struct as_policy *p, int prot);
+
+/* Seal-on-tighten (data=seal): a successful mprotect to exactly PROT_READ
+ * of image data (ri->image_data) is sealed right after, so that what the
+ * program made read-only can never be made writable again.  Never refuses
+ * anything.  needs_info: whether the call needs the /proc lookup. */
+bool as_rule_tighten_needs_info(const struct as_policy *p, int prot);
+bool as_rule_tighten(const struct as_policy *p, int prot, const struct as_region_info *ri);
 
 const char *as_reason_name(int reason);
 

@@ -82,6 +82,19 @@ static void seal_new(const char *call, uintptr_t addr, size_t len, int prot, voi
     }
 }
 
+/* data=seal: the program made (part of) its image data read-only; seal
+ * the range (the kernel rounds len up to whole pages) so that it can never
+ * be made writable again. */
+static void seal_tightened(const char *call, uintptr_t addr, size_t len, int prot, void *caller)
+{
+    size_t rl = (len + 4095) & ~(size_t)4095;
+    seal_new(call, addr, rl, prot, caller);
+    if (as_policy()->mode == AS_MODE_ENFORCE) {
+        as_log(AS_LEVEL_DEBUG, "event=sealed-on-tighten call=%s addr=%p len=%zu", call,
+               (void *)addr, rl);
+    }
+}
+
 static long fail(int err)
 {
     errno = err;
@@ -135,9 +148,11 @@ int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller)
     const struct as_policy *p = as_policy();
     struct as_verdict v = {AS_OK, 0, false};
     const char *call = pkey == AS_NO_PKEY ? "mprotect" : "pkey_mprotect";
+    bool tighten = false; /* data=seal: seal what the program made read-only */
     if (p->mode != AS_MODE_OFF) {
         struct as_region_info ri = {0};
-        if (as_rule_mprotect_needs_info(p, prot)) {
+        bool tighten_info = as_rule_tighten_needs_info(p, prot);
+        if (as_rule_mprotect_needs_info(p, prot) || tighten_info) {
             size_t rl = (len + 4095) & ~(size_t)4095;
             as_region_query((uintptr_t)addr, (uintptr_t)addr + rl, &ri);
         }
@@ -145,6 +160,7 @@ int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller)
         if (refuse(call, &v, addr, len, prot, caller)) {
             return (int)fail(v.err);
         }
+        tighten = tighten_info && as_rule_tighten(p, prot, &ri);
     }
     /* glibc's pkey_mprotect(-1) is a plain mprotect */
     long r = pkey < 0 ? as_syscall3(__NR_mprotect, (long)addr, (long)len, prot)
@@ -154,6 +170,9 @@ int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller)
     }
     if (v.seal_after) {
         seal_new(call, (uintptr_t)addr, len, prot, caller);
+    }
+    if (tighten) {
+        seal_tightened(call, (uintptr_t)addr, len, prot, caller);
     }
     return 0;
 }

@@ -119,21 +119,29 @@ need() {
 #  default  every non-writable byte of every object loaded at startup is
 #           sealed, except at most one page of ld.so's RELRO (the page with
 #           __stack_prot that ldso-relro=safe leaves open on purpose);
-#  strict   every byte (non-writable and writable .data/.bss) of every
-#           object loaded at startup is sealed, ld.so included;
+#  strict   every non-writable byte of every object loaded at startup is
+#           sealed, ld.so's whole RELRO included (ldso-relro=all); writable
+#           .data/.bss are never sealed at startup (data=seal seals only
+#           what the program itself makes read-only: docs/security.md);
 #  off      not one byte of the process is sealed (the control),
 #           libautoseal.so included.
 expect_args() {
     case "$PROFILE" in
     default) echo --expect 'startup_ro>=100' --allow-ldso-relro-pages 1 ;;
-    strict) echo --expect 'startup_all>=100' ;;
+    strict) echo --expect 'startup_ro>=100' ;;
     off) echo --expect 'process<=0' ;;
     esac
 }
 
 checker_cmd() { # checker_cmd JSONFILE: the checker command line as words
     # shellcheck disable=SC2046
-    echo "$PY" "$CHECKER" $(expect_args) --json "$1" "--cross-check=${AS_CLI:-}" --preload "$AS_LIB"
+    local sec
+    # SECTIONS_SEALED: sections of the main executable that must end up
+    # read-only and sealed (a program's own ro-after-init data)
+    echo "$PY" "$CHECKER" $(expect_args) --json "$1" "--cross-check=${AS_CLI:-}" --preload "$AS_LIB" \
+        $(for sec in ${SECTIONS_SEALED:-}; do echo --section-sealed "$sec"; done) \
+        $(for sec in ${SECTIONS_READONLY:-}; do echo --section-readonly "$sec"; done) \
+        ${ALLOW_TIGHTENED:+--allow-tightened-data}
 }
 
 # as_env: the environment a program runs under (for `env`).

@@ -15,7 +15,8 @@ import subprocess
 import sys
 
 ORDER = ["control", "coreutils", "bash", "python3", "perl", "git", "sqlite3", "curl",
-         "openssl", "nginx", "redis", "postgres", "node", "java"]
+         "openssl", "nginx", "redis", "postgres", "mariadb", "seal_config", "chromium",
+         "php", "node", "java"]
 PROFILE_ORDER = {"off": 0, "default": 1, "strict": 2}
 
 

@@ -97,10 +97,11 @@ def read_smaps(pid):
 
 
 class ElfInfo:
-    __slots__ = ("loads", "relro", "interp")
+    __slots__ = ("loads", "relro", "interp", "wsegs")
 
     def __init__(self):
         self.loads = []      # (p_offset, p_vaddr, p_memsz) of each PT_LOAD
+        self.wsegs = []      # (p_vaddr, p_memsz) of each writable PT_LOAD
         self.relro = None    # (p_vaddr, p_memsz) of PT_GNU_RELRO
         self.interp = None   # PT_INTERP string
 
@@ -126,6 +127,8 @@ def read_elf(paths):
                         struct.unpack_from("<IIQQQQQQ", ph, i * phentsize)
                     if p_type == PT_LOAD:
                         info.loads.append((p_offset, p_vaddr, p_memsz))
+                        if _fl & 2:  # PF_W
+                            info.wsegs.append((p_vaddr, p_memsz))
                     elif p_type == PT_GNU_RELRO:
                         info.relro = (p_vaddr, p_memsz)
                     elif p_type == PT_INTERP:
@@ -135,6 +138,71 @@ def read_elf(paths):
         except OSError:
             continue
     return None
+
+
+def section_range(path, name):
+    """(sh_addr, sh_size) of the section called name in an ELF64 file, or None."""
+    with open(path, "rb") as f:
+        eh = f.read(64)
+        if len(eh) < 64 or eh[:4] != b"\x7fELF" or eh[4] != 2:
+            return None
+        shoff, = struct.unpack_from("<Q", eh, 0x28)
+        shentsize, shnum, shstrndx = struct.unpack_from("<HHH", eh, 0x3A)
+        f.seek(shoff)
+        sh = f.read(shentsize * shnum)
+        def hdr(i):
+            return struct.unpack_from("<IIQQQQ", sh, i * shentsize)
+        _n, _t, _fl, _a, stroff, strsize = hdr(shstrndx)
+        f.seek(stroff)
+        strtab = f.read(strsize)
+        for i in range(shnum):
+            n, _t, _fl, addr, _off, size = hdr(i)
+            if strtab[n:strtab.index(b"\0", n)].decode(errors="replace") == name:
+                return addr, size
+    return None
+
+
+def check_sections(pid, report, names, need_seal=True):
+    """Every page of each named section of the main executable must be
+    mapped read-only, and sealed when need_seal (smaps, from outside).
+    Returns the failures."""
+    failed = []
+    base = report.get("exe_base")
+    maps = read_smaps(pid)
+    for name in names:
+        rng = section_range(report["exe"], name)
+        if rng is None or base is None:
+            failed.append(f"section {name}: not found in {report['exe']}")
+            continue
+        s = (base + rng[0]) & ~(PAGE - 1)
+        e = (base + rng[0] + rng[1] + PAGE - 1) & ~(PAGE - 1)
+        cover = s
+        bad = []
+        for m in maps:
+            if m.end <= s or m.start >= e:
+                continue
+            if m.start > cover:
+                bad.append(f"hole at {cover:x}")
+            cover = max(cover, m.end)
+            if m.writable or (need_seal and not m.sealed):
+                bad.append(f"{m.start:x}-{m.end:x} {m.perms} {'sealed' if m.sealed else 'NOT sealed'}")
+        if cover < e:
+            bad.append(f"unmapped from {cover:x}")
+        sealed = all(m.sealed for m in maps if m.end > s and m.start < e)
+        if not need_seal:
+            # read-only data the program made so itself: its unsealed bytes
+            # are allowed in the startup_/image_ shares (like ld.so's page)
+            report["section_ro_unsealed"] = report.get("section_ro_unsealed", 0) + sum(
+                min(m.end, e) - max(m.start, s) for m in maps
+                if m.end > s and m.start < e and not m.writable and not m.sealed)
+        report.setdefault("sections", {})[name] = {"start": s, "end": e, "ok": not bad,
+                                                   "sealed": sealed}
+        want = "read-only and sealed" if need_seal else "read-only"
+        if bad:
+            failed.append(f"section {name} [{s:x},{e:x}) not {want}: " + "; ".join(bad))
+        else:
+            print(f"  section {name} [{s:x},{e:x}): read-only, {'sealed' if sealed else 'not sealed'}")
+    return failed
 
 
 def environ_of(pid):
@@ -194,6 +262,7 @@ def analyse(pid, exclude=(), preload=None):
 
     # ELF objects by path, and the address span of each loaded copy
     elf = {}
+    exe_base = None
     spans = []  # (start, end, path, base)
     for m in maps:
         if not m.file_backed:
@@ -207,6 +276,8 @@ def analyse(pid, exclude=(), preload=None):
         first = min(info.loads, key=lambda t: t[0])
         if m.offset == first[0] & ~(PAGE - 1):
             base = m.start - (first[1] & ~(PAGE - 1))
+            if os.path.realpath(m.path) == exe and exe_base is None:
+                exe_base = base
             top = max((v + s + PAGE - 1) & ~(PAGE - 1) for _o, v, s in info.loads)
             spans.append((base + (first[1] & ~(PAGE - 1)), base + top, m.path, base))
 
@@ -287,6 +358,29 @@ def analyse(pid, exclude=(), preload=None):
                     lo, hi = max(s, rs), min(e, re_)
                     if lo < hi:
                         ldso_relro_unsealed += hi - lo
+    # non-writable, unsealed bytes in a writable PT_LOAD segment outside
+    # RELRO: data the program made read-only itself (ro-after-init schemes,
+    # Chromium's protected_memory), which autoseal leaves to the program
+    tightened_unsealed = 0
+    for _s, _e, path, base in spans:
+        info = elf[path]
+        o = objects.get(path)
+        if not o or o["class"] != "startup" or not info.wsegs:
+            continue
+        rr = None
+        if info.relro:
+            v, sz = info.relro
+            rr = ((base + v) & ~(PAGE - 1), (base + v + sz) & ~(PAGE - 1))
+        for v, sz in info.wsegs:
+            ws, we = (base + v) & ~(PAGE - 1), (base + v + sz + PAGE - 1) & ~(PAGE - 1)
+            for s, e in o["unsealed_ro"]:
+                lo, hi = max(s, ws), min(e, we)
+                if lo >= hi:
+                    continue
+                n = hi - lo
+                if rr:
+                    n -= max(0, min(hi, rr[1]) - max(lo, rr[0]))
+                tightened_unsealed += n
     # a process that exited meanwhile: its smaps may be from its last moments
     try:
         with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
@@ -298,10 +392,12 @@ def analyse(pid, exclude=(), preload=None):
     return {
         "pid": pid,
         "exe": exe,
+        "exe_base": exe_base,
         "interp": interp,
         "startup_objects": sorted(startup),
         "shares": shares,
         "ldso_relro_unsealed": ldso_relro_unsealed,
+        "tightened_unsealed": tightened_unsealed,
         "objects": sorted(objects.values(), key=lambda o: o["path"]),
         "other_files": {p: {"total": v[0], "sealed": v[1]} for p, v in other_files.items()},
         "excluded": excluded,
@@ -311,7 +407,7 @@ def analyse(pid, exclude=(), preload=None):
 EXPECT = re.compile(r"^(\w+)\s*(>=|<=|==)\s*([0-9.]+)$")
 
 
-def check(report, expects, allow_ldso_pages):
+def check(report, expects, allow_ldso_pages, allow_tightened=False):
     """Return the list of failed expectations (strings).
 
     allow_ldso_pages: that many pages of ld.so's own RELRO may stay
@@ -319,6 +415,10 @@ def check(report, expects, allow_ldso_pages):
     failed = []
     allowance = min(report["ldso_relro_unsealed"], allow_ldso_pages * PAGE)
     report["ldso_allowance_used"] = allowance
+    if allow_tightened:
+        allowance += report["tightened_unsealed"]
+    else:
+        allowance += report.get("section_ro_unsealed", 0)
     for key, op, val in expects:
         sh = report["shares"][key]
         sealed, total = sh["sealed"], sh["total"]
@@ -336,7 +436,8 @@ def check(report, expects, allow_ldso_pages):
         else:
             ok = sealed == total if val == 100 else (sealed == 0 if val == 0 else p == val)
         if not ok:
-            extra = f", {allowance} bytes of ld.so RELRO allowed" if allowance else ""
+            extra = (f", {allowance} bytes of ld.so RELRO or of --section-readonly sections allowed"
+                     if allowance else "")
             failed.append(f"{key} {op} {val:g}: is {p:.2f}% ({sealed}/{total} bytes{extra})")
     return failed
 
@@ -427,6 +528,18 @@ def main():
     ap.add_argument("--preload", metavar="LIST",
                     help="LD_PRELOAD the processes were started with (default: read "
                          "from /proc/PID/environ)")
+    ap.add_argument("--section-sealed", action="append", default=[], metavar="NAME",
+                    help="this section of the main executable must be read-only and "
+                         "sealed in every pid (repeatable)")
+    ap.add_argument("--section-readonly", action="append", default=[], metavar="NAME",
+                    help="this section of the main executable must be read-only (sealed "
+                         "or not) in every pid (repeatable): data the program made "
+                         "read-only itself; its unsealed bytes are allowed in the "
+                         "startup_/image_ shares")
+    ap.add_argument("--allow-tightened-data", action="store_true",
+                    help="non-writable unsealed bytes in a writable PT_LOAD segment outside "
+                         "RELRO (data the program made read-only itself) are allowed in the "
+                         "startup_/image_ shares")
     ap.add_argument("--ignore-vanished", action="store_true",
                     help="skip pids that exit while being measured (short-lived "
                          "server children); at least one pid must be measured")
@@ -452,7 +565,12 @@ def main():
         except (OSError, RuntimeError, subprocess.SubprocessError) as ex:
             print(f"smaps_check: pid {pid}: {ex}", file=sys.stderr)
             return 2
-        r["failed"] = check(r, expects, a.allow_ldso_relro_pages)
+        r["failed"] = []
+        if a.section_sealed:
+            r["failed"] += check_sections(pid, r, a.section_sealed)
+        if a.section_readonly:
+            r["failed"] += check_sections(pid, r, a.section_readonly, need_seal=False)
+        r["failed"] += check(r, expects, a.allow_ldso_relro_pages, a.allow_tightened_data)
         ok, msg = cross_check(a.cross_check, pid, r)
         r["cross_check"] = {"ok": ok, "message": msg}
         if ok is False:
@@ -470,7 +588,7 @@ def main():
             json.dump({"expect": a.expect, "reports": reports}, f, indent=1)
     for f in failed:
         print(f"smaps_check: FAILED {f}", file=sys.stdout)
-    if not failed and expects:
+    if not failed and (expects or a.section_sealed or a.section_readonly):
         print(f"smaps_check: ok ({', '.join(a.expect)})")
     return 1 if failed else 0
 

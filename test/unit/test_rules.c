@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -48,7 +49,7 @@ START_TEST(strict_refuses_wx_and_execmem)
     ck_assert_int_eq(v.reason, AS_OK);
     ck_assert(v.seal_after);
     /* mprotect adding exec to non-exec or unknown memory */
-    struct as_region_info notexec = {true, false, false}, exec = {true, true, true};
+    struct as_region_info notexec = {.known = true}, exec = {.known = true, .all_exec = true, .file_backed = true};
     ck_assert_int_eq(as_rule_mprotect(&p, PROT_READ | PROT_EXEC, &notexec).reason, AS_DENY_EXECMEM);
     ck_assert_int_eq(as_rule_mprotect(&p, PROT_READ | PROT_EXEC, NULL).reason, AS_DENY_EXECMEM);
     v = as_rule_mprotect(&p, PROT_READ | PROT_EXEC, &exec);
@@ -75,7 +76,7 @@ START_TEST(seal_file_seals_file_code_only)
     v = as_rule_mmap(&p, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE, 5);
     ck_assert_int_eq(v.reason, AS_OK);
     ck_assert(!v.seal_after); /* still writable */
-    struct as_region_info anon = {true, true, false}, file = {true, true, true};
+    struct as_region_info anon = {.known = true, .all_exec = true}, file = {.known = true, .all_exec = true, .file_backed = true};
     ck_assert(!as_rule_mprotect(&p, PROT_READ | PROT_EXEC, &anon).seal_after);
     ck_assert(as_rule_mprotect(&p, PROT_READ | PROT_EXEC, &file).seal_after);
 }
@@ -145,6 +146,124 @@ START_TEST(maps_query_real)
 }
 END_TEST
 
+
+/* data=seal: seal-on-tighten.  Folds maps lines for the image-data view. */
+static void fold_image(const char *const *lines, uintptr_t s, uintptr_t e,
+                       struct as_region_info *ri)
+{
+    memset(ri, 0, sizeof *ri);
+    ri->known = ri->all_exec = ri->file_backed = ri->image_data = true;
+    uintptr_t cur = s;
+    for (; *lines; lines++) {
+        as_maps_fold_line(*lines, strlen(*lines), s, e, &cur, ri);
+    }
+    if (cur < e) {
+        ri->image_data = false;
+    }
+}
+
+START_TEST(tighten_rule)
+{
+    struct as_region_info img = {.known = true, .image_data = true};
+    struct as_region_info other = {.known = true, .image_data = false};
+    struct as_region_info unknown = {.known = false, .image_data = true};
+    struct as_policy strict = pol("profile=strict"), def = pol(""), seal = pol("data=seal");
+    struct as_policy strict_keep = pol("profile=strict,data=keep");
+    /* seal on tighten is opt-in (data=seal), also under strict */
+    ck_assert(!as_rule_tighten_needs_info(&strict, PROT_READ));
+    ck_assert(!as_rule_tighten(&strict, PROT_READ, &img));
+    strict = pol("profile=strict,data=seal");
+    ck_assert(as_rule_tighten_needs_info(&strict, PROT_READ));
+    ck_assert(as_rule_tighten(&strict, PROT_READ, &img));
+    ck_assert(as_rule_tighten(&seal, PROT_READ, &img));
+    /* only exactly PROT_READ is a tightening that gets sealed */
+    ck_assert(!as_rule_tighten_needs_info(&strict, PROT_NONE));
+    ck_assert(!as_rule_tighten(&strict, PROT_NONE, &img));
+    ck_assert(!as_rule_tighten(&strict, PROT_READ | PROT_WRITE, &img));
+    ck_assert(!as_rule_tighten(&strict, PROT_READ | PROT_EXEC, &img));
+    /* not image data, or not known: left alone */
+    ck_assert(!as_rule_tighten(&strict, PROT_READ, &other));
+    ck_assert(!as_rule_tighten(&strict, PROT_READ, &unknown));
+    ck_assert(!as_rule_tighten(&strict, PROT_READ, NULL));
+    /* data=keep (the default profile, or strict with data=keep): never */
+    ck_assert(!as_rule_tighten_needs_info(&def, PROT_READ));
+    ck_assert(!as_rule_tighten(&def, PROT_READ, &img));
+    ck_assert(!as_rule_tighten(&strict_keep, PROT_READ, &img));
+    /* a tightening to PROT_READ is never refused by mprotect's own rule */
+    ck_assert_int_eq(as_rule_mprotect(&strict, PROT_READ, &img).reason, AS_OK);
+}
+END_TEST
+
+START_TEST(maps_folding_image_data)
+{
+    const char *maps[] = {
+        "1000-2000 r--p 00000000 08:01 77 /usr/bin/prog",
+        "2000-3000 r-xp 00001000 08:01 77 /usr/bin/prog",
+        "3000-5000 rw-p 00002000 08:01 77 /usr/bin/prog",   /* .data */
+        "5000-6000 r--p 00004000 08:01 77 /usr/bin/prog",   /* tightened */
+        "6000-8000 rw-p 00000000 00:00 0 ",                 /* .bss tail */
+        "8000-9000 r--p 00000000 00:00 0",                  /* .bss, tightened */
+        "a000-b000 rw-p 00000000 00:00 0 ",                 /* anon after a hole */
+        "b000-c000 rw-p 00000000 00:00 0 [heap]",
+        "c000-d000 rw-s 00000000 08:01 99 /dev/shm/x",     /* shared */
+        "d000-e000 rw-p 00000000 08:01 98 /var/lib/file",   /* private file */
+        "e000-f000 rw-p 00000000 00:00 0 ",                 /* anon after it */
+        NULL};
+    struct as_region_info ri;
+    fold_image(maps, 0x3000, 0x5000, &ri); /* .data */
+    ck_assert(ri.image_data);
+    fold_image(maps, 0x3000, 0x9000, &ri); /* .data, .bss, partly read-only */
+    ck_assert(ri.image_data);
+    fold_image(maps, 0x6000, 0x7000, &ri); /* .bss alone: chained from .data */
+    ck_assert(ri.image_data);
+    fold_image(maps, 0x2000, 0x3000, &ri); /* text: executable, never */
+    ck_assert(!ri.image_data);
+    fold_image(maps, 0x8000, 0xb000, &ri); /* runs into a hole */
+    ck_assert(!ri.image_data);
+    fold_image(maps, 0xa000, 0xb000, &ri); /* anonymous, not after a file */
+    ck_assert(!ri.image_data);
+    fold_image(maps, 0xb000, 0xc000, &ri); /* [heap] */
+    ck_assert(!ri.image_data);
+    fold_image(maps, 0xc000, 0xd000, &ri); /* shared mapping */
+    ck_assert(!ri.image_data);
+    /* a private file mapping counts (documented limit), and so does
+     * anonymous memory right after it */
+    fold_image(maps, 0xd000, 0xf000, &ri);
+    ck_assert(ri.image_data);
+    fold_image(maps, 0xf000, 0x10000, &ri); /* unmapped */
+    ck_assert(!ri.image_data);
+    const char *junk[] = {"garbage", "3000-5000 rw-p", NULL};
+    fold_image(junk, 0x3000, 0x4000, &ri);
+    ck_assert(!ri.image_data);
+}
+END_TEST
+
+/* The real thing: this test program's own .data and .bss. */
+static char tighten_data[3 * 4096] __attribute__((aligned(4096))) = {1};
+static char tighten_bss[3 * 4096] __attribute__((aligned(4096)));
+
+START_TEST(maps_query_image_data_real)
+{
+    struct as_region_info ri;
+    as_region_query((uintptr_t)tighten_data, (uintptr_t)tighten_data + sizeof tighten_data, &ri);
+    ck_assert(ri.known && ri.image_data);
+    tighten_bss[0] = 1;
+    as_region_query((uintptr_t)tighten_bss, (uintptr_t)tighten_bss + sizeof tighten_bss, &ri);
+    ck_assert(ri.known && ri.image_data);
+    void *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(m, MAP_FAILED);
+    as_region_query((uintptr_t)m, (uintptr_t)m + 8192, &ri);
+    ck_assert(ri.known && !ri.image_data);
+    munmap(m, 8192);
+    char *heap = malloc(1 << 16);
+    ck_assert_ptr_nonnull(heap);
+    uintptr_t h = ((uintptr_t)heap + 4095) & ~(uintptr_t)4095;
+    as_region_query(h, h + 4096, &ri);
+    ck_assert(ri.known && !ri.image_data);
+    free(heap);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("rules");
@@ -155,6 +274,9 @@ static Suite *suite(void)
     tcase_add_test(t, madvise_on_relro);
     tcase_add_test(t, maps_folding);
     tcase_add_test(t, maps_query_real);
+    tcase_add_test(t, tighten_rule);
+    tcase_add_test(t, maps_folding_image_data);
+    tcase_add_test(t, maps_query_image_data_real);
     suite_add_tcase(s, t);
     return s;
 }
