@@ -15,6 +15,7 @@
 #include "avail.h"
 #include "dlwrap.h"
 #include "frozen.h"
+#include "ledger.h"
 #include "inherit.h"
 #include "log.h"
 #include "objects.h"
@@ -153,6 +154,11 @@ __attribute__((constructor)) static void autoseal_ctor(void)
             as_log(AS_LEVEL_WARN, "event=ledger-failed msg=\"cannot reserve the ledger; objects loaded later are not sealed\"");
         }
     }
+    struct as_range own;
+    bool own_known = as_objects_own_relro(&own) && res.st.unavailable == 0;
+    if (own_known && enforce) {
+        as_ledger_add_span(own.start, own.end); /* the madvise rule covers it too */
+    }
     store_frozen(st);
     int cr = as_frozen_close();
     if (cr != 0) {
@@ -160,7 +166,9 @@ __attribute__((constructor)) static void autoseal_ctor(void)
                -cr);
     }
     if (enforce && st->avail == AS_AVAIL_YES) {
-        int sr = as_frozen_seal();
+        /* autoseal's RELRO with the frozen page in it, in one call (or the
+         * frozen page alone when exclude= left autoseal out of the walk) */
+        int sr = own_known ? as_sys_mseal(own.start, own.end - own.start) : as_frozen_seal();
         if (sr != 0) {
             as_log(AS_LEVEL_WARN, "event=policy-seal-failed error=%d", -sr);
         }

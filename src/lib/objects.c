@@ -44,6 +44,14 @@ static bool object_contains(const struct dl_phdr_info *info, uintptr_t addr)
     return false;
 }
 
+static struct as_range own_relro; /* autoseal's own RELRO, found by the walk */
+
+bool as_objects_own_relro(struct as_range *out)
+{
+    *out = own_relro;
+    return own_relro.end > own_relro.start;
+}
+
 static bool is_main_program(const struct dl_phdr_info *info)
 {
     return info->dlpi_name == NULL || info->dlpi_name[0] == '\0';
@@ -82,6 +90,9 @@ static bool excluded(const struct as_seal_ctx *c, const struct dl_phdr_info *inf
     /* exclude= never applies to a set-id program's own image: its name
      * is under the control of the unprivileged caller */
     unsigned nexcl = is_main_program(info) && as_privileged() ? 0 : c->p->nexclude;
+    if (nexcl > 0 && name == NULL) {
+        name = object_name(info); /* the program's real path: only when needed */
+    }
     for (unsigned g = 0; g < nexcl; g++) {
         const char *pat = c->p->exclude[g];
         if (as_glob_match(pat, strlen(pat), name, strlen(name))) {
@@ -95,12 +106,13 @@ static bool excluded(const struct as_seal_ctx *c, const struct dl_phdr_info *inf
 bool as_object_wanted(const struct as_seal_ctx *c, const struct dl_phdr_info *info)
 {
     const char *glob;
-    return !as_is_vdso(c, info) && !excluded(c, info, object_name(info), &glob);
+    return !as_is_vdso(c, info) && !excluded(c, info, NULL, &glob);
 }
 
 int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info, const char *name,
                    struct as_walk_result *res)
 {
+#define NAME (name != NULL ? name : object_name(info))
     if (as_is_vdso(c, info)) {
         res->skipped++;
         return 0;
@@ -108,7 +120,7 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
     const char *glob;
     if (excluded(c, info, name, &glob)) {
         res->skipped++;
-        as_log(AS_LEVEL_INFO, "event=excluded object=%s glob=%s", name, glob);
+        as_log(AS_LEVEL_INFO, "event=excluded object=%s glob=%s", NAME, glob);
         return 0;
     }
     res->objects++;
@@ -139,10 +151,19 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
             }
         }
     }
-    /* autoseal itself: its frozen page(s) are sealed once stored */
+    /* autoseal itself: its RELRO holds the frozen page(s), written after
+     * this walk; the constructor seals the whole RELRO once they are
+     * stored (as_objects_own_relro) */
     if (object_contains(info, (uintptr_t)&as_page)) {
-        excl[o.nexclude].start = as_align_down((uintptr_t)&as_page, c->page);
-        excl[o.nexclude].end = (uintptr_t)&as_page + sizeof as_page;
+        struct as_range rr;
+        if (as_relro_range(info->dlpi_phdr, info->dlpi_phnum, info->dlpi_addr, c->page, &rr) &&
+            rr.start <= (uintptr_t)&as_page && rr.end >= (uintptr_t)&as_page + sizeof as_page) {
+            own_relro = rr;
+        } else {
+            rr.start = (uintptr_t)&as_page;
+            rr.end = (uintptr_t)&as_page + sizeof as_page;
+        }
+        excl[o.nexclude] = rr;
         excl[o.nexclude].kinds = AS_R_RELRO;
         o.exclude = excl;
         o.nexclude++;
@@ -153,7 +174,7 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
     if (n < 0) {
         res->objects_partial++;
         as_log(AS_LEVEL_WARN, "event=skip object=%s reason=bad-program-headers error=%d",
-               name, -n);
+               NAME, -n);
         return 0;
     }
     if (c->dry_run) {
@@ -162,7 +183,7 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
             bytes += (unsigned long)(ranges[i].end - ranges[i].start);
         }
         as_log(AS_LEVEL_WARN, "event=audit would=seal object=%s ranges=%d bytes=%lu",
-               name, n, bytes);
+               NAME, n, bytes);
         return 0;
     }
     bool ok = true;
@@ -184,12 +205,12 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
         }
         if (r == -ENOMEM) {
             /* holes: everything mapped was sealed, page by page if needed */
-            as_log(AS_LEVEL_DEBUG, "event=holes object=%s start=%p end=%p", name,
+            as_log(AS_LEVEL_DEBUG, "event=holes object=%s start=%p end=%p", NAME,
                    (void *)ranges[i].start, (void *)ranges[i].end);
         } else if (r != 0) {
             ok = false;
             as_log(AS_LEVEL_WARN, "event=seal-failed object=%s start=%p end=%p error=%d",
-                   name, (void *)ranges[i].start, (void *)ranges[i].end, -r);
+                   NAME, (void *)ranges[i].start, (void *)ranges[i].end, -r);
         }
     }
     if (ok) {
@@ -197,10 +218,13 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
     } else {
         res->objects_partial++;
     }
-    as_log(AS_LEVEL_DEBUG, "event=sealed object=%s ranges=%d bytes=%lu ldso=%d excluded=%zu",
-           name, n, res->st.bytes - before, is_ldso ? 1 : 0, o.nexclude);
+    if (as_log_enabled(AS_LEVEL_DEBUG)) {
+        as_log(AS_LEVEL_DEBUG, "event=sealed object=%s ranges=%d bytes=%lu ldso=%d excluded=%zu",
+               NAME, n, res->st.bytes - before, is_ldso ? 1 : 0, o.nexclude);
+    }
     return 0;
 }
+#undef NAME
 
 static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
 {
@@ -216,7 +240,8 @@ static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
             return 0; /* loaded by an early dlopen: promoted first, later */
         }
     }
-    return as_seal_object(&c->sc, info, object_name(info), c->res);
+    /* NULL: the main program's name is looked up only if something needs it */
+    return as_seal_object(&c->sc, info, is_main_program(info) ? NULL : info->dlpi_name, c->res);
 }
 
 void as_seal_loaded(const struct as_policy *p, const uintptr_t *keys, size_t nkeys,

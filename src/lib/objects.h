@@ -49,6 +49,10 @@ void as_seal_loaded(const struct as_policy *p, const uintptr_t *keys, size_t nke
  * program its real path. */
 const char *as_object_name(const struct dl_phdr_info *info);
 
+/* autoseal's own RELRO (which holds the frozen page), left out of the walk
+ * so the constructor can seal it once the frozen page is stored. */
+bool as_objects_own_relro(struct as_range *out);
+
 /* Ask the kernel whether the object's first non-writable page is sealed:
  * 1 sealed, 0 not, -1 cannot tell. */
 int as_object_probe_sealed(const struct dl_phdr_info *info, size_t page);
