@@ -1,12 +1,17 @@
 /* autoseal run: exec a command with libautoseal preloaded. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmds.h"
+#include "launcher.h"
 #include "policy.h"
 #include "preflight.h"
+#include "progpolicy.h"
+#include "staticplan.h"
 #include "util.h"
 
 static const char run_help[] =
@@ -22,9 +27,20 @@ static const char run_help[] =
     "  -o KEY=VALUE      any setting, e.g. -o mode=audit -o log=stderr\n"
     "  -q, --quiet       no warnings about programs LD_PRELOAD cannot reach\n"
     "\n"
-    "Before running CMD, a warning says when LD_PRELOAD cannot apply: a static\n"
-    "or static-pie program, a setuid/setgid/file-capability program, or the\n"
-    "library on a noexec mount.\n";
+    "Before running CMD, a warning says when LD_PRELOAD cannot apply: a\n"
+    "setuid/setgid/file-capability program, or the library on a noexec mount.\n"
+    "\n"
+    "Static and static-pie programs (no dynamic loader runs, so LD_PRELOAD\n"
+    "cannot reach them) are sealed from outside instead: autoseal starts CMD\n"
+    "under ptrace, seals its text and read-only data before its first\n"
+    "instruction, its RELRO right after its own startup made it read-only,\n"
+    "then detaches and waits: CMD runs untraced, with its environment\n"
+    "unchanged; autoseal exits with CMD's status (or dies of its signal) and\n"
+    "forwards SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1 and SIGUSR2 to it.\n"
+    "The configuration file and AUTOSEAL_OPTIONS apply as for the library\n"
+    "(mode, exclude, data, execmem=kernel, vdso, log).  Privileged programs,\n"
+    "refused ptrace or mseal, and other architectures than x86-64: one line\n"
+    "on stderr, and CMD runs unsealed.\n";
 
 /* Validate one KEY=VALUE through the library's own parser. */
 static void check_setting(struct as_settings *s, const char *kv)
@@ -40,6 +56,23 @@ static void check_setting(struct as_settings *s, const char *kv)
     if (as_settings_set(s, kv, (size_t)(eq - kv), eq + 1, strlen(eq + 1), err, sizeof err) != 0) {
         die_usage("run", "-o %s: %s", kv, err);
     }
+}
+
+/* Is the ELF file at path static or static-pie (no PT_INTERP)? */
+static bool is_static_image(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        return false;
+    }
+    unsigned char buf[8192];
+    ssize_t got = pread(fd, buf, sizeof buf, 0);
+    close(fd);
+    struct static_image im;
+    size_t need = 0;
+    char err[160];
+    return got > 0 && static_image_parse(buf, (size_t)got, &im, &need, err, sizeof err) == 0 &&
+           !im.interp;
 }
 
 /* Append lib to an LD_PRELOAD value unless it is already there. */
@@ -98,9 +131,18 @@ int cmd_run(int argc, char **argv)
     if (first >= argc) {
         die_usage("run", "no command given");
     }
+    char *path = resolve_command(argv[first]);
+    char *image = path ? preflight_image(path) : NULL;
+    if (image && is_static_image(image)) {
+        char real[PATH_MAX];
+        struct launch l = {.path = path, .argv = argv + first,
+                           .image = realpath(image, real) ? real : image};
+        prog_policy(l.image, &s, &l.policy, &l.config_used);
+        return launcher_run(&l);
+    }
+    free(image);
     const char *how;
     char *lib = autoseal_library_path(&how);
-    char *path = resolve_command(argv[first]);
     if (path && !quiet) {
         preflight_warn(path, lib);
     }

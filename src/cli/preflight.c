@@ -56,7 +56,7 @@ bool on_noexec_mount(const char *path)
 
 /* The ELF file that the kernel really loads for path: path itself, or the
  * interpreter of a "#!" script. */
-static char *elf_target(const char *path)
+char *preflight_image(const char *path)
 {
     char buf[256];
     FILE *f = fopen(path, "re");
@@ -103,7 +103,7 @@ int preflight_warn(const char *path, const char *lib)
                f.caps ? "capabilities" : "privilege bits");
         n++;
     }
-    char *target = elf_target(path);
+    char *target = preflight_image(path);
     char *buf = NULL;
     size_t len = 0;
     if (read_file(target, (size_t)1 << 30, true, &buf, &len) == 0) {
