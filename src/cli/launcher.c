@@ -51,23 +51,16 @@ static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUS
 static volatile sig_atomic_t child_pid;
 static struct sigaction original[NFWD];
 
-/* Forward a signal sent to the launcher.  Not when the terminal sent it
- * (SI_KERNEL: the whole foreground process group, the program included,
- * got it) or when a process of our own process group sent it (kill(0)). */
+/* Forward a signal sent to the launcher, except when the terminal sent it
+ * (SI_KERNEL): that goes to the whole foreground process group, the
+ * program included.  A signal sent to the process group by a process
+ * (kill(-PGID), a shell's kill %JOB) reaches the program directly and
+ * through this: the program may see it twice (docs/design.md). */
 static void forward(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
     int saved = errno;
-    if (si->si_code == SI_KERNEL) {
-        errno = saved;
-        return;
-    }
-    if (si->si_code == SI_USER && si->si_pid > 0 && getpgid(si->si_pid) == getpgrp() &&
-        si->si_pid != getpid()) {
-        errno = saved;
-        return;
-    }
-    if (child_pid > 0) {
+    if (si->si_code != SI_KERNEL && child_pid > 0) {
         kill((pid_t)child_pid, sig);
     }
     errno = saved;
