@@ -1,6 +1,5 @@
 /* autoseal run: exec a command with libautoseal preloaded. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +10,6 @@
 #include "policy.h"
 #include "preflight.h"
 #include "progpolicy.h"
-#include "staticplan.h"
 #include "util.h"
 
 static const char run_help[] =
@@ -56,23 +54,6 @@ static void check_setting(struct as_settings *s, const char *kv)
     if (as_settings_set(s, kv, (size_t)(eq - kv), eq + 1, strlen(eq + 1), err, sizeof err) != 0) {
         die_usage("run", "-o %s: %s", kv, err);
     }
-}
-
-/* Is the ELF file at path static or static-pie (no PT_INTERP)? */
-static bool is_static_image(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        return false;
-    }
-    unsigned char buf[8192];
-    ssize_t got = pread(fd, buf, sizeof buf, 0);
-    close(fd);
-    struct static_image im;
-    size_t need = 0;
-    char err[160];
-    return got > 0 && static_image_parse(buf, (size_t)got, &im, &need, err, sizeof err) == 0 &&
-           !im.interp;
 }
 
 /* Append lib to an LD_PRELOAD value unless it is already there. */
@@ -133,7 +114,7 @@ int cmd_run(int argc, char **argv)
     }
     char *path = resolve_command(argv[first]);
     char *image = path ? preflight_image(path) : NULL;
-    if (image && is_static_image(image)) {
+    if (image && preflight_is_static(image)) {
         char real[PATH_MAX];
         struct launch l = {.path = path, .argv = argv + first,
                            .image = realpath(image, real) ? real : image};

@@ -20,6 +20,10 @@ bool on_noexec_mount(const char *path);
  * interpreter of a "#!" script.  malloc'd. */
 char *preflight_image(const char *path);
 
+/* Is the ELF program at path static or static-pie (no PT_INTERP)?  Reads
+ * only its headers. */
+bool preflight_is_static(const char *path);
+
 /* Print on stderr a warning, with what to do instead, for each reason
  * LD_PRELOAD of lib cannot apply to the program at path.  Returns the
  * number of warnings. */

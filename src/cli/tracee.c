@@ -43,7 +43,21 @@ int tracee_find_syscall(struct tracee *t, uintptr_t lo, uintptr_t hi)
         struct iovec l = {buf, n}, r = {(void *)a, n};
         ssize_t got = process_vm_readv(t->pid, &l, 1, &r, 1, 0);
         if (got <= 0) {
-            return got < 0 ? -errno : -EIO;
+            /* process_vm_readv filtered (systemd's @system-service lacks it):
+             * the same through PTRACE_PEEKTEXT, a word at a time */
+            got = 0;
+            for (size_t k = 0; k + sizeof(long) <= n; k += sizeof(long)) {
+                errno = 0;
+                long w = ptrace(PTRACE_PEEKTEXT, t->pid, (void *)(a + k), 0);
+                if (w == -1 && errno) {
+                    break;
+                }
+                memcpy(buf + k, &w, sizeof w);
+                got = (ssize_t)(k + sizeof w);
+            }
+            if (got <= 0) {
+                return -EIO;
+            }
         }
         for (ssize_t i = 0; i < got; i++) {
             if (prev == 0x0f && buf[i] == 0x05) {

@@ -515,6 +515,64 @@ def case_check(a):
         shutil.rmtree(tmp)
 
 
+def write_unit(d, name, body):
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write("[Unit]\nDescription=autoseal launcher test\n\n[Service]\n" + body)
+    return path
+
+
+def case_systemd(a):
+    d = tempfile.mkdtemp(prefix="autoseal-units-")
+    try:
+        write_unit(d, "st.service", "Type=notify\nExecStart=-%s\nSystemCallFilter=@system-service mseal\n" % a.probe)
+        r = subprocess.run([a.tool, "systemd", "--dir", d, "--profile", "strict", "-o", "vdso=seal", "st"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        err = r.stderr.decode()
+        conf = os.path.join(d, "st.service.d", "autoseal.conf")
+        expect(r.returncode == 0 and os.path.exists(conf), "systemd: drop-in written (rc %d)" % r.returncode)
+        text = open(conf).read() if os.path.exists(conf) else ""
+        lines = text.splitlines()
+        want = "ExecStart=-%s run -o profile=strict -o vdso=seal -- %s" % (os.path.realpath(a.tool), a.probe)
+        expect("ExecStart=" in lines and want in lines,
+               "systemd: ExecStart= reset and wrapped in 'autoseal run --', prefix kept (%r)" % lines[-3:])
+        expect("NotifyAccess=all" in lines, "systemd: Type=notify gets NotifyAccess=all")
+        expect("LD_PRELOAD=" not in text, "systemd: no LD_PRELOAD for a static program")
+        expect("allow-list without ptrace" in err, "systemd: warns about @system-service lacking ptrace")
+        expect("allow-list without mseal" not in err, "systemd: no mseal warning (listed)")
+        if shutil.which("systemd-analyze"):
+            v = subprocess.run(["systemd-analyze", "verify", os.path.join(d, "st.service")],
+                               env=dict(os.environ, SYSTEMD_UNIT_PATH=d + ":"),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            out = v.stdout.decode()
+            expect(v.returncode == 0 and "autoseal.conf" not in out, "systemd: systemd-analyze verify passes (%s)" % out[-300:])
+        else:
+            bad("systemd-analyze missing (package systemd)")
+        # the generated command line runs the program sealed
+        cmd = want.split("=", 1)[1].lstrip("-").split()
+        p = Proc(cmd)
+        pid, _, _ = ready(p)
+        check_sealed_image(pid, a.probe, "systemd: the drop-in's command")
+        p.finish()
+        write_unit(d, "ok.service", "ExecStart=%s\nSystemCallFilter=@system-service mseal ptrace\n" % a.probe)
+        r = subprocess.run([a.tool, "systemd", "--dir", d, "--print", "ok"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        expect(r.returncode == 0 and "ptrace" not in r.stderr.decode() and "NotifyAccess" not in r.stdout.decode(),
+               "systemd: ptrace listed: no ptrace warning; Type=simple: NotifyAccess untouched")
+        write_unit(d, "at.service", "ExecStart=@%s name\n" % a.probe)
+        r = subprocess.run([a.tool, "systemd", "--dir", d, "at"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        expect(r.returncode == 1 and not os.path.exists(os.path.join(d, "at.service.d")),
+               "systemd: '@' prefix refused, nothing written (%s)" % r.stderr.decode().strip()[-120:])
+        write_unit(d, "two.service", "Type=oneshot\nExecStart=%s\nExecStart=%s\n" % (a.probe, a.probe))
+        r = subprocess.run([a.tool, "systemd", "--dir", d, "two"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        expect(r.returncode == 1, "systemd: two ExecStart= lines refused")
+        write_unit(d, "dyn.service", "ExecStart=/bin/sleep 1\n")
+        r = subprocess.run([a.tool, "systemd", "--dir", d, "--print", "dyn"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        expect(r.returncode == 0 and "LD_PRELOAD=" in r.stdout.decode() and "run --" not in r.stdout.decode(),
+               "systemd: a dynamic program keeps the LD_PRELOAD drop-in")
+    finally:
+        shutil.rmtree(d)
+
+
 def main():
     ap = argparse.ArgumentParser()
     for o in ("tool", "work", "probe", "probe-pie", "probe-src", "goserver-src", "noptrace", "seccomp-run"):
@@ -547,6 +605,8 @@ def main():
             case_status(a)
         elif a.case == "check":
             case_check(a)
+        elif a.case == "systemd":
+            case_systemd(a)
         else:
             bad("unknown case " + a.case)
     except (TimeoutError, EOFError, RuntimeError, OSError, subprocess.SubprocessError) as e:
