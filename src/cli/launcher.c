@@ -147,6 +147,7 @@ struct run {
     size_t page;
     bool audit;
     bool seal_image;   /* not excluded */
+    int first_sig;     /* a signal the child stopped with before its SIGSTOP */
     struct as_seal_stats stats;
     unsigned long bytes;
     char failure[200]; /* why sealing stopped, for the one message */
@@ -380,7 +381,7 @@ static int trace(struct run *r)
     }
     /* Up to the execve: pass signals on; the stop after execve's return is
      * the first point where the program is mapped and has not run. */
-    int deliver = 0;
+    int deliver = r->first_sig;
     bool exec_seen = false;
     for (;;) {
         long req = exec_seen ? PTRACE_SYSCALL : PTRACE_CONT;
@@ -410,8 +411,9 @@ static int trace(struct run *r)
             break; /* execve's syscall-exit-stop */
         }
         siginfo_t si;
-        if (sig != SIGTRAP && ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0) {
-            deliver = sig;
+        if (sig != SIGTRAP && ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0 &&
+            !(sig == SIGSTOP && si.si_code <= 0 && si.si_pid == pid)) {
+            deliver = sig; /* not the child's own SIGSTOP: pass it on */
         }
     }
 
@@ -503,6 +505,9 @@ static int trace(struct run *r)
     return wait_exit(pid);
 
 fail:
+    if (r->t.exited) {
+        return r->t.wstatus; /* it ended (killed?) while being sealed */
+    }
     warnx_("%s: %s: it runs %s", name, r->failure,
            r->bytes ? "with what was sealed so far" : "unsealed");
 fail_quiet:
@@ -549,14 +554,22 @@ int launcher_run(const struct launch *l)
         sigaddset(&fwd, forwarded[i]);
     }
     sigprocmask(SIG_BLOCK, &fwd, &old);
+    /* An inherited SIGCHLD=SIG_IGN would reap the child behind our back:
+     * the launcher needs the default, the program gets what it inherited. */
+    struct sigaction chld, dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGCHLD, &dfl, &chld);
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
         warn_errno("fork");
+        sigaction(SIGCHLD, &chld, NULL);
         sigprocmask(SIG_SETMASK, &old, NULL);
         exec_program(l, mdwe);
     }
     if (pid == 0) {
+        sigaction(SIGCHLD, &chld, NULL);
         sigprocmask(SIG_SETMASK, &old, NULL);
         if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) {
             warnx_("cannot trace %s (ptrace: %s; Yama ptrace_scope, a seccomp filter or a "
@@ -595,6 +608,7 @@ int launcher_run(const struct launch *l)
     }
     if (WIFSTOPPED(st)) {
         long page = sysconf(_SC_PAGESIZE);
+        int first = WSTOPSIG(st) == SIGSTOP ? 0 : WSTOPSIG(st);
         struct run r;
         memset(&r, 0, sizeof r);
         r.l = l;
@@ -602,6 +616,7 @@ int launcher_run(const struct launch *l)
         r.page = page > 0 ? (size_t)page : 4096;
         r.audit = p->mode == AS_MODE_AUDIT;
         r.seal_image = seal_image;
+        r.first_sig = first;
         st = trace(&r);
     }
     child_pid = 0;

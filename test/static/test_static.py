@@ -40,9 +40,9 @@ def expect(cond, msg):
 class Proc:
     """A program started (through autoseal run or not) with pipes."""
 
-    def __init__(self, argv, env=None, stdout=subprocess.PIPE):
+    def __init__(self, argv, env=None, stdout=subprocess.PIPE, preexec_fn=None):
         self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=stdout,
-                                  stderr=subprocess.PIPE, env=env)
+                                  stderr=subprocess.PIPE, env=env, preexec_fn=preexec_fn)
         self.buf = b""
 
     def line(self, timeout=DEADLINE):
@@ -236,12 +236,38 @@ def case_signals(a):
     p = run_probe(a, prog)
     ready(p)
     expect(p.finish() == 0, "signals: stdin EOF reaches the program")
-    # a signal sent to the launcher while the program is still traced (it
-    # arrives during the exec/injection window or right after): never lost
-    p = run_probe(a, prog)
-    os.kill(p.p.pid, signal.SIGTERM)
+    # dispositions inherited as ignored stay ignored in the program (nohup),
+    # and an ignored SIGCHLD does not make the launcher lose its child
+    def ignore():
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    p = Proc([a.tool, "run", "--", prog], preexec_fn=ignore)
+    pid, _, _ = ready(p)
+    ign = int(status_field(pid, "SigIgn"), 16)
+    expect(ign & (1 << (signal.SIGHUP - 1)) and ign & (1 << (signal.SIGCHLD - 1)),
+           "signals: SIGHUP and SIGCHLD ignored by the caller stay ignored in the program (SigIgn %x)" % ign)
+    check_sealed_image(pid, prog, "signals: with SIGCHLD ignored")
+    p.p.stdin.write(b"exit 6\n")
+    p.p.stdin.flush()
     rc = p.finish(stdin_close=False)
-    expect(rc == -signal.SIGTERM, "signals: SIGTERM right at start is not lost (rc %s)" % rc)
+    expect(rc == 6, "signals: with SIGCHLD ignored the exit status still passes (6, got %s)" % rc)
+    # A signal sent to the launcher while the program is still traced must
+    # not be lost: 30 rounds send SIGTERM as soon as the child exists (some
+    # land in the traced window, others before or after it); in every round
+    # the program must die of it, never run on or hang.
+    lost, hits = 0, 0
+    for _ in range(30):
+        p = run_probe(a, prog)
+        end = time.monotonic() + DEADLINE
+        kids = []
+        while not kids and time.monotonic() < end and p.p.poll() is None:
+            kids = children(p.p.pid)
+        if kids:
+            hits += status_field(kids[0], "TracerPid") not in (None, "0")
+        os.kill(p.p.pid, signal.SIGTERM)
+        rc = p.finish(stdin_close=False)
+        lost += rc != -signal.SIGTERM
+    expect(lost == 0, "signals: SIGTERM at start never lost in 30 rounds (%d sent while traced)" % hits)
 
 
 def one_line(err, word, what):
