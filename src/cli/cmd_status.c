@@ -236,9 +236,9 @@ static void how_sealed(struct proc *p)
     int ppid = 0;
     snprintf(path, sizeof path, "/proc/%d/stat", p->pid);
     if (read_file(path, 4096, false, &st, &len) == 0) {
-        const char *rp = strrchr(st, ')');
-        if (rp) {
-            sscanf(rp + 1, " %*c %d", &ppid);
+        const char *rp = strrchr(st, ')'); /* "PID (COMM) STATE PPID ..." */
+        if (rp && rp[1] == ' ' && rp[2] && rp[3] == ' ') {
+            ppid = (int)strtol(rp + 4, NULL, 10);
         }
         free(st);
     }

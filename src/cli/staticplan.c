@@ -23,8 +23,8 @@ int static_image_parse(const unsigned char *buf, size_t len, struct static_image
 #else
     const unsigned char native = ELFDATA2MSB;
 #endif
-    if (buf[EI_CLASS] != ELFCLASS64 || buf[EI_DATA] != native) {
-        snprintf(err, errlen, "not a 64-bit ELF file in the native byte order");
+    if (buf[EI_CLASS] != ELFCLASS64 || buf[EI_DATA] != native || __SIZEOF_POINTER__ != 8) {
+        snprintf(err, errlen, "not a 64-bit ELF file in the native byte order of a 64-bit host");
         return -1;
     }
     if (len < sizeof(Elf64_Ehdr)) {
