@@ -119,7 +119,11 @@ int cmd_run(int argc, char **argv)
         struct launch l = {.path = path, .argv = argv + first,
                            .image = realpath(image, real) ? real : image};
         prog_policy(l.image, &s, &l.policy, &l.config_used);
-        return launcher_run(&l);
+        int rc = launcher_run(&l);
+        free(image);
+        free(path);
+        sb_free(&opts);
+        return rc;
     }
     free(image);
     const char *how;
