@@ -175,6 +175,8 @@ def case_image(a, prog, what, relro_sealed):
     expect(p.cmd("mprotect") == "mprotect EPERM", "%s: mprotect of its own text refused (EPERM)" % what)
     expect(status_field(pid, "TracerPid") == "0", "%s: not traced any more (TracerPid 0)" % what)
     expect(status_field(pid, "Threads") == "1", "%s: no extra thread" % what)
+    fds = sorted(os.listdir("/proc/%d/fd" % pid), key=int)
+    expect(fds == ["0", "1", "2"], "%s: no descriptor of autoseal's (fds %s)" % (what, fds))
     with open("/proc/%d/environ" % pid, "rb") as f:
         env = f.read().split(b"\0")
     mine = [("%s=%s" % kv).encode() for kv in os.environ.items()]
