@@ -601,9 +601,40 @@ def case_systemd(a):
         shutil.rmtree(d)
 
 
+def case_relro_wait(a):
+    """The wait for a program's own mprotect of RELRO ends by itself."""
+    # 20000 system calls without that mprotect: detached after 10000
+    p = Proc([a.tool, "run", "--", a.norelro_loop])
+    end = time.monotonic() + DEADLINE
+    pid = None
+    while time.monotonic() < end and pid is None and p.p.poll() is None:
+        for k in children(p.p.pid):
+            try:
+                if os.path.realpath("/proc/%d/exe" % k) == os.path.realpath(a.norelro_loop) and \
+                        status_field(k, "TracerPid") == "0":
+                    pid = k
+            except OSError:
+                pass
+        time.sleep(0.005)
+    if expect(pid is not None, "relro wait: the program is detached while it still runs"):
+        check_sealed_image(pid, a.norelro_loop, "relro wait (bound reached)")
+        relro = [m for m in image_maps(pid, a.norelro_loop) if "w" in m[2]]
+        expect(relro and not any(m[4] for m in relro), "relro wait: RELRO left unsealed (never protected)")
+    rc = p.finish()
+    err = p.stderr()
+    expect(rc == 5, "relro wait: exit status passed through (5, got %s)" % rc)
+    one_line(err, "no mprotect of RELRO within the first 10000 system calls", "relro wait (bound)")
+    # exits first
+    p = Proc([a.tool, "run", "--", a.norelro])
+    rc = p.finish()
+    expect(rc == 5, "relro wait: exit before protecting: status 5 (got %s)" % rc)
+    one_line(p.stderr(), "exits before protecting RELRO", "relro wait (exit)")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    for o in ("tool", "work", "probe", "probe-pie", "probe-src", "goserver-src", "noptrace", "seccomp-run"):
+    for o in ("tool", "work", "probe", "probe-pie", "probe-src", "goserver-src", "noptrace", "seccomp-run",
+              "norelro", "norelro-loop"):
         ap.add_argument("--" + o, required=True)
     ap.add_argument("case")
     a = ap.parse_args()
@@ -635,6 +666,8 @@ def main():
             case_check(a)
         elif a.case == "systemd":
             case_systemd(a)
+        elif a.case == "relro_wait":
+            case_relro_wait(a)
         else:
             bad("unknown case " + a.case)
     except (TimeoutError, EOFError, RuntimeError, OSError, subprocess.SubprocessError) as e:
