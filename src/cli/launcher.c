@@ -506,6 +506,11 @@ static int trace(struct run *r)
 
 fail:
     if (r->t.exited) {
+        if (WIFSIGNALED(r->t.wstatus) && WTERMSIG(r->t.wstatus) == SIGSYS) {
+            warnx_("%s was killed by SIGSYS at its first mseal: a seccomp filter kills on "
+                   "mseal; allow mseal (systemd: SystemCallFilter=mseal) or run it without "
+                   "autoseal", name);
+        }
         return r->t.wstatus; /* it ended (killed?) while being sealed */
     }
     warnx_("%s: %s: it runs %s", name, r->failure,
@@ -520,6 +525,37 @@ fail_quiet:
     repost(&r->t);
     ptrace(PTRACE_DETACH, pid, 0, 0);
     return wait_exit(pid);
+}
+
+/* Would mseal kill the program?  Its seccomp filter at exec is ours (the
+ * child adds none): with a filter in force, a probe child makes the call
+ * first, so that a filter that kills on mseal costs the seals, not the
+ * program. */
+static bool mseal_killed_by_filter(void)
+{
+    char *st = NULL;
+    size_t len = 0;
+    bool filtered = false;
+    if (read_file("/proc/self/status", 1 << 16, false, &st, &len) == 0) {
+        const char *s = strstr(st, "\nSeccomp:");
+        filtered = s && strtol(s + 9, NULL, 10) != 0;
+        free(st);
+    }
+    if (!filtered) {
+        return false;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        (void)syscall(NR_MSEAL, 0L, 0L, 0L);
+        _exit(0);
+    }
+    int w = 0;
+    if (pid < 0) {
+        return false;
+    }
+    while (waitpid(pid, &w, 0) < 0 && errno == EINTR) {
+    }
+    return WIFSIGNALED(w);
 }
 
 int launcher_run(const struct launch *l)
@@ -560,6 +596,13 @@ int launcher_run(const struct launch *l)
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     sigaction(SIGCHLD, &dfl, &chld);
+    if (p->mode != AS_MODE_AUDIT && mseal_killed_by_filter()) {
+        warnx_("mseal is killed by the seccomp filter in force: %s runs unsealed; allow mseal "
+               "(systemd: SystemCallFilter=mseal)", l->argv[0]);
+        sigaction(SIGCHLD, &chld, NULL);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        exec_program(l, mdwe);
+    }
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {

@@ -317,6 +317,11 @@ def case_refusals(a):
         what = "mseal %s in the tracee" % action
         err = unsealed_run(a, run_probe(a, a.probe, wrap=[a.seccomp_run, action, "--"]), a.probe, what)
         one_line(err, "mseal is not available", what)
+    # a filter that kills on mseal: found out by a probe child, the program
+    # runs unsealed instead of dying at the first injected mseal
+    err = unsealed_run(a, run_probe(a, a.probe, wrap=[a.seccomp_run, "KILL", "--"]), a.probe,
+                       "mseal killed by seccomp")
+    one_line(err, "mseal is killed by the seccomp filter", "mseal killed by seccomp")
     # exec failures keep their statuses
     p = Proc([a.tool, "run", "--", "/nonexistent/static"])
     expect(p.finish() == 127, "missing program: 127")
