@@ -17,7 +17,9 @@ static const char check_help[] =
     "Read each ELF FILE (never executing it) and report how it is linked, its\n"
     "interpreter, PIE, RELRO, BIND_NOW, TEXTREL, executable stack, GNU property\n"
     "notes (IBT, SHSTK, MEMORY_SEAL), setuid/setgid/capabilities, DT_NEEDED,\n"
-    "RUNPATH/RPATH, and whether autoseal can protect it.\n"
+    "RUNPATH/RPATH, whether autoseal can protect it and which path it gets:\n"
+    "preload (LD_PRELOAD: dynamic programs), launcher ('autoseal run' seals\n"
+    "static and static-pie programs from outside) or none (and why).\n"
     "\n"
     "  --json     machine-readable output (schema in docs/cli.md)\n"
     "\n"
@@ -72,6 +74,7 @@ static void print_human(const char *file, const struct elf_info *e, const struct
     if (e->soname) {
         printf("  soname        %s\n", e->soname);
     }
+    printf("  path          %s: %s\n", v->path, v->path_why);
     printf("  verdict       %s: %s\n", verdict_name(v->level), v->summary);
     for (size_t i = 0; i < v->nlimits; i++) {
         printf("    - %s\n", v->limits[i]);
@@ -105,6 +108,8 @@ static void print_json(const char *file, const struct elf_info *e, const struct 
     json_opt_str(e->rpath);
     fputs(",\"soname\":", stdout);
     json_opt_str(e->soname);
+    printf(",\"path\":\"%s\",\"path_why\":", v->path);
+    json_str(stdout, v->path_why);
     printf(",\"verdict\":{\"protectable\":\"%s\",\"summary\":", verdict_name(v->level));
     json_str(stdout, v->summary);
     fputs(",\"limits\":[", stdout);

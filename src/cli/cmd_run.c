@@ -1,12 +1,15 @@
 /* autoseal run: exec a command with libautoseal preloaded. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmds.h"
+#include "launcher.h"
 #include "policy.h"
 #include "preflight.h"
+#include "progpolicy.h"
 #include "util.h"
 
 static const char run_help[] =
@@ -22,9 +25,20 @@ static const char run_help[] =
     "  -o KEY=VALUE      any setting, e.g. -o mode=audit -o log=stderr\n"
     "  -q, --quiet       no warnings about programs LD_PRELOAD cannot reach\n"
     "\n"
-    "Before running CMD, a warning says when LD_PRELOAD cannot apply: a static\n"
-    "or static-pie program, a setuid/setgid/file-capability program, or the\n"
-    "library on a noexec mount.\n";
+    "Before running CMD, a warning says when LD_PRELOAD cannot apply: a\n"
+    "setuid/setgid/file-capability program, or the library on a noexec mount.\n"
+    "\n"
+    "Static and static-pie programs (no dynamic loader runs, so LD_PRELOAD\n"
+    "cannot reach them) are sealed from outside instead: autoseal starts CMD\n"
+    "under ptrace, seals its text and read-only data before its first\n"
+    "instruction, its RELRO right after its own startup made it read-only,\n"
+    "then detaches and waits: CMD runs untraced, with its environment\n"
+    "unchanged; autoseal exits with CMD's status (or dies of its signal) and\n"
+    "forwards SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1 and SIGUSR2 to it.\n"
+    "The configuration file and AUTOSEAL_OPTIONS apply as for the library\n"
+    "(mode, exclude, data, execmem=kernel, vdso, log).  Privileged programs,\n"
+    "refused ptrace or mseal, and other architectures than x86-64: one line\n"
+    "on stderr, and CMD runs unsealed.\n";
 
 /* Validate one KEY=VALUE through the library's own parser. */
 static void check_setting(struct as_settings *s, const char *kv)
@@ -98,9 +112,22 @@ int cmd_run(int argc, char **argv)
     if (first >= argc) {
         die_usage("run", "no command given");
     }
+    char *path = resolve_command(argv[first]);
+    char *image = path ? preflight_image(path) : NULL;
+    if (image && preflight_is_static(image)) {
+        char real[PATH_MAX];
+        struct launch l = {.path = path, .argv = argv + first,
+                           .image = realpath(image, real) ? real : image};
+        prog_policy(l.image, &s, &l.policy, &l.config_used);
+        int rc = launcher_run(&l);
+        free(image);
+        free(path);
+        sb_free(&opts);
+        return rc;
+    }
+    free(image);
     const char *how;
     char *lib = autoseal_library_path(&how);
-    char *path = resolve_command(argv[first]);
     if (path && !quiet) {
         preflight_warn(path, lib);
     }

@@ -49,6 +49,7 @@ struct proc {
     struct object_stats *objs;
     size_t nobjs;
     struct process_stats ps;
+    char how[200];     /* how it was sealed, when not by the preload library */
 };
 
 struct proc_ctx {
@@ -199,6 +200,70 @@ static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
     return (size_t)r == len ? 0 : -EIO;
 }
 
+/* A process without libautoseal whose main program is static and has all
+ * of its non-writable image sealed was sealed from outside: by the launcher
+ * of 'autoseal run' when its parent is that launcher (the launcher stays
+ * the parent), else by something else.  Fills p->how, or leaves it "". */
+static void how_sealed(struct proc *p)
+{
+    char path[64], exe[4096];
+    snprintf(path, sizeof path, "/proc/%d/exe", p->pid);
+    ssize_t n = readlink(path, exe, sizeof exe - 1);
+    if (p->ps.autoseal_loaded || n <= 0) {
+        return;
+    }
+    exe[n] = '\0';
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    struct elf_layout el;
+    char why[160];
+    bool is_static = fd >= 0 && layout_fd(fd, &el, why, sizeof why) == 0 && !el.have_interp;
+    if (fd >= 0) {
+        close(fd);
+    }
+    const struct object_stats *main_obj = NULL;
+    for (size_t k = 0; k < p->nobjs; k++) {
+        if (!strcmp(p->objs[k].path, exe)) {
+            main_obj = &p->objs[k];
+        }
+    }
+    if (!is_static || !main_obj || main_obj->nonwritable.total == 0 ||
+        main_obj->nonwritable.sealed != main_obj->nonwritable.total) {
+        return;
+    }
+    /* the parent: autoseal's launcher? */
+    char *st = NULL, *cmd = NULL;
+    size_t len;
+    int ppid = 0;
+    snprintf(path, sizeof path, "/proc/%d/stat", p->pid);
+    if (read_file(path, 4096, false, &st, &len) == 0) {
+        const char *rp = strrchr(st, ')'); /* "PID (COMM) STATE PPID ..." */
+        if (rp && rp[1] == ' ' && rp[2] && rp[3] == ' ') {
+            ppid = (int)strtol(rp + 4, NULL, 10);
+        }
+        free(st);
+    }
+    bool launcher = false;
+    if (ppid > 0) {
+        snprintf(path, sizeof path, "/proc/%d/cmdline", ppid);
+        if (read_file(path, 1 << 16, false, &cmd, &len) == 0) {
+            const char *a0 = cmd, *a1 = cmd + strlen(cmd) + 1;
+            const char *b = strrchr(a0, '/');
+            launcher = (size_t)(a1 - cmd) < len && !strcmp(b ? b + 1 : a0, "autoseal") &&
+                       !strcmp(a1, "run");
+            free(cmd);
+        }
+    }
+    if (launcher) {
+        snprintf(p->how, sizeof p->how,
+                 "sealed from outside by autoseal run (static program, no preload library; "
+                 "launcher PID %d)", ppid);
+    } else {
+        snprintf(p->how, sizeof p->how,
+                 "sealed from outside (static program, no preload library; not by a running "
+                 "autoseal launcher)");
+    }
+}
+
 static int load_proc(int pid, struct proc *p)
 {
     memset(p, 0, sizeof *p);
@@ -256,6 +321,7 @@ static int load_proc(int pid, struct proc *p)
     if (c.memfd >= 0) {
         close(c.memfd);
     }
+    how_sealed(p);
     return 0;
 }
 
@@ -336,6 +402,9 @@ static void print_human(const struct proc *p)
            "W+X mappings %zu; libautoseal %s\n",
            t, pct(&s->image), pct(&s->nonwritable), s->nonwritable_unsealed, s->exempt,
            pct(&s->exec_all), s->wx_maps, s->autoseal_loaded ? "loaded" : "not loaded");
+    if (p->how[0]) {
+        printf("  how: %s\n", p->how);
+    }
 }
 
 /* Non-writable image mappings that count against --require-sealed. */
@@ -374,6 +443,13 @@ static void print_json(const struct proc *p, bool objects)
     }
     const struct process_stats *s = &p->ps;
     printf(",\"ok\":true,\"autoseal_loaded\":%s,", s->autoseal_loaded ? "true" : "false");
+    fputs("\"sealed_how\":", stdout);
+    if (p->how[0]) {
+        json_str(stdout, p->how);
+    } else {
+        fputs("null", stdout);
+    }
+    putchar(',');
     json_count("image", &s->image);
     putchar(',');
     json_count("nonwritable_image", &s->nonwritable);

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "policy.h"
 #include "preflight.h"
+#include "systemd_launcher.h"
 #include "unitfile.h"
 #include "util.h"
 
@@ -239,7 +240,8 @@ int cmd_systemd(int argc, char **argv)
         size_t len;
         const char *args[] = {"systemctl", "show", "-p", "Environment", "-p", "SystemCallFilter",
                         "-p", "MemoryDenyWriteExecute", "-p", "NoExecPaths", "-p", "ExecPaths",
-                        "-p", "ExecStart", "-p", "EnvironmentFiles", "--", unit, NULL};
+                        "-p", "ExecStart", "-p", "EnvironmentFiles", "-p", "Type",
+                        "-p", "NotifyAccess", "-p", "KillMode", "--", unit, NULL};
         if (capture(args, &out, &len) != 0) {
             die(EXIT_CHECK, "systemctl show %s failed", unit);
         }
@@ -265,6 +267,8 @@ int cmd_systemd(int argc, char **argv)
     if (config_check_system(root, true) != EXIT_OK) {
         die(EXIT_CHECK, "fix the configuration first ('autoseal config check'): no drop-in written");
     }
+    /* A static ExecStart= program: wrapped in 'autoseal run' instead. */
+    bool launcher = systemd_exec_is_static(&u, root);
     /* Conflicts. */
     if (u.syscall_allow && !u.allow_has_mseal) {
         warnx_("warning: %s: SystemCallFilter= is an allow-list without mseal: the service is "
@@ -281,7 +285,7 @@ int cmd_systemd(int argc, char **argv)
                "run the program without its JIT", unit,
                u.exec_start ? u.exec_start : "profile=jit");
     }
-    if (unit_noexec_covers(&u, lib)) {
+    if (!launcher && unit_noexec_covers(&u, lib)) {
         warnx_("warning: %s: NoExecPaths= covers %s: the loader cannot map it; add "
                "'ExecPaths=%s' to the unit", unit, lib, lib);
     }
@@ -289,7 +293,7 @@ int cmd_systemd(int argc, char **argv)
         warnx_("note: %s uses EnvironmentFile=, which autoseal does not read: an LD_PRELOAD "
                "set there is replaced by the drop-in's", unit);
     }
-    if (u.exec_start && u.exec_start[0] == '/') {
+    if (!launcher && u.exec_start && u.exec_start[0] == '/') {
         char *p = xasprintf("%s%s", root ? root : "", u.exec_start);
         if (access(p, F_OK) == 0) {
             preflight_warn(p, lib);
@@ -317,8 +321,13 @@ int cmd_systemd(int argc, char **argv)
               AUTOSEAL_VERSION, unit, source, epre, eopt);
     free(epre);
     free(eopt);
-    int status = EXIT_OK;
-    if (print) {
+    if (launcher) { /* on failure d stays empty: message printed, nothing written */
+        sb_free(&d);
+        (void)systemd_launcher_dropin(&u, unit, source, opts.s, unit_path == NULL, &d);
+    }
+    int status = d.s ? EXIT_OK : EXIT_CHECK;
+    if (!d.s) {
+    } else if (print) {
         fputs(d.s, stdout);
     } else {
         char *ddir = dir ? xasprintf("%s/%s.d", dir, unit)

@@ -505,6 +505,8 @@ void elf_verdict(const struct elf_info *e, const struct file_facts *f, struct ve
     memset(v, 0, sizeof *v);
     v->level = VERDICT_YES;
     if (strcmp(e->type, "executable") != 0 && strcmp(e->type, "shared-object") != 0) {
+        v->path = "none";
+        v->path_why = "not a program or library";
         limit(v, VERDICT_NO, "not a loadable program or library (relocatable, core or other ELF type)");
         v->summary = "autoseal cannot protect it: nothing of it is ever loaded by ld.so";
         return;
@@ -512,10 +514,45 @@ void elf_verdict(const struct elf_info *e, const struct file_facts *f, struct ve
     if (e->nload == 0) {
         limit(v, VERDICT_NO, "no PT_LOAD segments: nothing to map, nothing to seal");
     }
-    if (e->link == LINK_STATIC) {
+    bool is_static = e->link == LINK_STATIC || e->link == LINK_STATIC_PIE;
+#if defined(__x86_64__)
+    bool launcher = is_static && e->machine == EM_X86_64 && e->elfclass == 64;
+#else
+    bool launcher = false;
+#endif
+    bool privileged = f->setuid || f->setgid || f->caps;
+    v->path = "preload";
+    v->path_why = e->shared_library ? "a library: sealed when loaded into a program run with autoseal"
+                                    : "dynamically linked: LD_PRELOAD loads libautoseal";
+    if (is_static && launcher && !privileged) {
+        v->path = "launcher";
+        v->path_why = "static: 'autoseal run' seals it from outside (ptrace at exec, then detaches)";
+        limit(v, VERDICT_PARTIAL,
+              e->link == LINK_STATIC
+                  ? "statically linked: LD_PRELOAD is ignored; 'autoseal run' seals its text, "
+                    "rodata and RELRO from outside, without the runtime rules (wx, execmem=deny, "
+                    "exec=seal); execmem=kernel still applies"
+                  : "static-pie: LD_PRELOAD is ignored; 'autoseal run' seals its text, rodata and, "
+                    "after its self-relocation, RELRO from outside, without the runtime rules "
+                    "(wx, execmem=deny, exec=seal); execmem=kernel still applies");
+    } else if (e->link == LINK_STATIC) {
         limit(v, VERDICT_NO, "statically linked: no dynamic loader runs, so LD_PRELOAD is ignored");
     } else if (e->link == LINK_STATIC_PIE) {
         limit(v, VERDICT_NO, "static-pie: it relocates itself without ld.so, so LD_PRELOAD is ignored");
+    }
+    if (is_static && !launcher) {
+        v->path = "none";
+        v->path_why = "static, and the ptrace launcher needs an x86-64 program and an x86-64 autoseal";
+    } else if (is_static && privileged) {
+        v->path = "none";
+        v->path_why = "static and privileged: autoseal run does not trace setuid/setgid/capability programs";
+    } else if (privileged) {
+        v->path = "none";
+        v->path_why = "privileged: only /etc/ld.so.preload reaches it (the loader ignores LD_PRELOAD paths with a slash)";
+    }
+    if (e->nload == 0) {
+        v->path = "none";
+        v->path_why = "nothing is loaded";
     }
     if (f->setuid || f->setgid || f->caps) {
         limit(v, VERDICT_NO,
@@ -548,7 +585,9 @@ void elf_verdict(const struct elf_info *e, const struct file_facts *f, struct ve
             : "autoseal can protect it";
         break;
     case VERDICT_PARTIAL:
-        v->summary = "autoseal can protect it, with the limits listed";
+        v->summary = !strcmp(v->path, "launcher")
+            ? "autoseal can protect it through 'autoseal run' (launcher), with the limits listed"
+            : "autoseal can protect it, with the limits listed";
         break;
     default:
         v->summary = "autoseal cannot protect it through LD_PRELOAD";

@@ -50,11 +50,15 @@ enum verdict_level { VERDICT_YES = 0, VERDICT_PARTIAL, VERDICT_NO };
 struct verdict {
     enum verdict_level level;
     const char *summary;                   /* one line */
+    const char *path;                      /* preload, launcher or none */
+    const char *path_why;                  /* one line: why that path */
     const char *limits[VERDICT_MAX_NOTES]; /* what autoseal cannot do, and why */
     size_t nlimits;
 };
 
-/* Decide whether LD_PRELOADed autoseal can protect this file. */
+/* Decide whether autoseal can protect this file, and how: LD_PRELOAD
+ * (dynamic programs and libraries) or `autoseal run`'s ptrace launcher
+ * (static and static-pie x86-64 programs). */
 void elf_verdict(const struct elf_info *e, const struct file_facts *f, struct verdict *v);
 
 /* The load layout of an ELF file, from its ELF header and program headers

@@ -1,6 +1,7 @@
 #include "preflight.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "staticplan.h"
 #include "util.h"
 
 void file_facts_of(const char *path, struct file_facts *f)
@@ -56,7 +58,7 @@ bool on_noexec_mount(const char *path)
 
 /* The ELF file that the kernel really loads for path: path itself, or the
  * interpreter of a "#!" script. */
-static char *elf_target(const char *path)
+char *preflight_image(const char *path)
 {
     char buf[256];
     FILE *f = fopen(path, "re");
@@ -103,7 +105,7 @@ int preflight_warn(const char *path, const char *lib)
                f.caps ? "capabilities" : "privilege bits");
         n++;
     }
-    char *target = elf_target(path);
+    char *target = preflight_image(path);
     char *buf = NULL;
     size_t len = 0;
     if (read_file(target, (size_t)1 << 30, true, &buf, &len) == 0) {
@@ -122,4 +124,20 @@ int preflight_warn(const char *path, const char *lib)
     }
     free(target);
     return n;
+}
+
+bool preflight_is_static(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        return false;
+    }
+    unsigned char buf[8192];
+    ssize_t got = pread(fd, buf, sizeof buf, 0);
+    close(fd);
+    struct static_image im;
+    size_t need = 0;
+    char err[160];
+    return got > 0 && static_image_parse(buf, (size_t)got, &im, &need, err, sizeof err) == 0 &&
+           !im.interp;
 }

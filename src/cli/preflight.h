@@ -16,6 +16,14 @@ char *resolve_command(const char *cmd);
 /* True when path lies on a file system mounted noexec. */
 bool on_noexec_mount(const char *path);
 
+/* The ELF file the kernel really loads for path: path itself, or the
+ * interpreter of a "#!" script.  malloc'd. */
+char *preflight_image(const char *path);
+
+/* Is the ELF program at path static or static-pie (no PT_INTERP)?  Reads
+ * only its headers. */
+bool preflight_is_static(const char *path);
+
 /* Print on stderr a warning, with what to do instead, for each reason
  * LD_PRELOAD of lib cannot apply to the program at path.  Returns the
  * number of warnings. */

@@ -11,6 +11,10 @@ void unit_free(struct unit_info *u)
 {
     free(u->ld_preload);
     free(u->exec_start);
+    free(u->exec_start_cmd);
+    free(u->type);
+    free(u->notify_access);
+    free(u->kill_mode);
     for (size_t i = 0; i < u->nnoexec; i++) {
         free(u->noexec[i]);
     }
@@ -118,8 +122,89 @@ static bool names_mseal(const char *v)
     return false;
 }
 
+/* Does the filter list v name one of the words in names (NULL-ended)? */
+static bool names_any(const char *v, const char *const *names)
+{
+    for (const char *p = v; *p;) {
+        p += strspn(p, " \t");
+        size_t l = strcspn(p, " \t");
+        size_t nl = strcspn(p, " \t:");
+        if (nl > l) {
+            nl = l;
+        }
+        for (size_t i = 0; names[i]; i++) {
+            if (nl == strlen(names[i]) && !strncmp(p, names[i], nl)) {
+                return true;
+            }
+        }
+        p += l;
+    }
+    return false;
+}
+
+/* The settings only the launcher path (static ExecStart=) looks at. */
+static void set_launcher_key(struct unit_info *u, const char *k, const char *v, bool show)
+{
+    static const char *const ptrace_names[] = {"ptrace", "@debug", NULL};
+    static const char *const deny_names[] = {"ptrace", "@debug", NULL};
+    char **slot = !strcmp(k, "Type")           ? &u->type
+                  : !strcmp(k, "NotifyAccess") ? &u->notify_access
+                  : !strcmp(k, "KillMode")     ? &u->kill_mode
+                                               : NULL;
+    if (slot) {
+        free(*slot);
+        *slot = *v ? xstrdup(v) : NULL;
+    } else if (!strcmp(k, "SystemCallFilter")) {
+        if (*v == '\0') {
+            u->allow_has_ptrace = u->deny_has_ptrace = false;
+        } else if (*v == '~') {
+            u->deny_has_ptrace |= names_any(v + 1, deny_names);
+        } else {
+            u->allow_has_ptrace |= names_any(v, ptrace_names);
+        }
+    } else if (!strcmp(k, "ExecStart")) {
+        if (*v == '\0') {
+            u->nexec_start = 0;
+            free(u->exec_start_cmd);
+            u->exec_start_cmd = NULL;
+            return;
+        }
+        u->nexec_start++;
+        if (u->exec_start_cmd) {
+            return;
+        }
+        const char *p = v;
+        size_t l;
+        if (show) {
+            /* "{ path=/usr/bin/x ; argv[]=/usr/bin/x a b ; ignore_errors=no ; ... }" */
+            const char *q = strstr(v, "argv[]=");
+            if (!q) {
+                return;
+            }
+            p = q + 7;
+            const char *e = strstr(p, " ;");
+            l = e ? (size_t)(e - p) : strlen(p);
+            if (strstr(v, "ignore_errors=yes")) {
+                snprintf(u->exec_prefix, sizeof u->exec_prefix, "-");
+            }
+        } else {
+            p += strspn(p, " \t");
+            size_t np = strspn(p, "@-:+!");
+            if (np >= sizeof u->exec_prefix) {
+                np = sizeof u->exec_prefix - 1;
+            }
+            memcpy(u->exec_prefix, p, np);
+            u->exec_prefix[np] = '\0';
+            p += strspn(p, "@-:+!");
+            l = strlen(p);
+        }
+        u->exec_start_cmd = xasprintf("%.*s", (int)l, p);
+    }
+}
+
 static void set_key(struct unit_info *u, const char *k, const char *v, bool show)
 {
+    set_launcher_key(u, k, v, show);
     if (!strcmp(k, "Environment")) {
         env_words(v, env_cb, u);
     } else if (!strcmp(k, "EnvironmentFile") || !strcmp(k, "EnvironmentFiles")) {

@@ -20,6 +20,16 @@ struct unit_info {
     char *exec[UNIT_MAX_PATHS]; /* ExecPaths= exceptions */
     size_t nexec;
     char *exec_start;        /* program of the first ExecStart= */
+    /* For wrapping a static ExecStart= in `autoseal run --`: */
+    char *exec_start_cmd;    /* the first ExecStart= command line, prefixes
+                                (@-:+!) excluded; from `systemctl show`: argv[] */
+    char exec_prefix[8];     /* its prefix characters */
+    unsigned nexec_start;    /* ExecStart= lines in force */
+    char *type;              /* Type=, or NULL */
+    char *notify_access;     /* NotifyAccess=, or NULL */
+    char *kill_mode;         /* KillMode=, or NULL */
+    bool allow_has_ptrace;   /* the allow-list names ptrace (or @debug) */
+    bool deny_has_ptrace;    /* a deny-list names ptrace or @debug */
 };
 
 /* Parse unit-file text ([Service] section) or, with show=true, the

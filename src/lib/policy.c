@@ -29,6 +29,7 @@ static const struct enum_name wxs[] = {{"allow", AS_WX_ALLOW}, {"deny", AS_WX_DE
 static const struct enum_name execmems[] = {
     {"allow", AS_EXECMEM_ALLOW}, {"deny", AS_EXECMEM_DENY}, {"kernel", AS_EXECMEM_KERNEL}, {NULL, 0}};
 static const struct enum_name inherits[] = {{"yes", AS_INHERIT_YES}, {"no", AS_INHERIT_NO}, {NULL, 0}};
+static const struct enum_name vdsos[] = {{"keep", AS_VDSO_KEEP}, {"seal", AS_VDSO_SEAL}, {NULL, 0}};
 static const struct enum_name no_values[] = {{NULL, 0}};
 
 struct key_desc {
@@ -51,6 +52,7 @@ static const struct key_desc keys[AS_KEY_COUNT] = {
     [AS_KEY_EXECMEM] = {"execmem", FIELD(execmem), execmems},
     [AS_KEY_INHERIT] = {"inherit", FIELD(inherit), inherits},
     [AS_KEY_EXCLUDE] = {"exclude", 0, no_values},
+    [AS_KEY_VDSO] = {"vdso", FIELD(vdso), vdsos},
 };
 
 static int add_exclude(struct as_policy *p, const char *glob, size_t len)

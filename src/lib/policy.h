@@ -22,6 +22,7 @@ enum as_exec { AS_EXEC_KEEP = 0, AS_EXEC_SEAL_FILE, AS_EXEC_SEAL };
 enum as_wx { AS_WX_ALLOW = 0, AS_WX_DENY };
 enum as_execmem { AS_EXECMEM_ALLOW = 0, AS_EXECMEM_DENY, AS_EXECMEM_KERNEL };
 enum as_inherit { AS_INHERIT_YES = 0, AS_INHERIT_NO };
+enum as_vdso { AS_VDSO_KEEP = 0, AS_VDSO_SEAL };
 
 #define AS_PATH_MAX 256
 #define AS_EXCLUDE_MAX 8      /* exclude= globs kept */
@@ -39,6 +40,7 @@ struct as_policy {
     int wx;        /* enum as_wx */
     int execmem;   /* enum as_execmem */
     int inherit;   /* enum as_inherit */
+    int vdso;      /* enum as_vdso: seal [vdso]/[vvar]/[vvar_vclock] (opt-in) */
     char log_path[AS_PATH_MAX];
     unsigned nexclude;                      /* exclude= globs (library paths) */
     char exclude[AS_EXCLUDE_MAX][AS_GLOB_MAX];
@@ -58,6 +60,7 @@ enum as_key {
     AS_KEY_EXECMEM,
     AS_KEY_INHERIT,
     AS_KEY_EXCLUDE, /* appends: every layer's globs are kept */
+    AS_KEY_VDSO,
     AS_KEY_COUNT
 };
 

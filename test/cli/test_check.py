@@ -48,26 +48,28 @@ def main():
         st = os.path.join(tmp, 'static')
         subprocess.run(['gcc', '-static', '-o', st, src], check=True)
         rc, f = one(tool, st)
-        check(rc == 1 and f['link'] == 'static' and f['interpreter'] is None,
-              f'static: link=static, no interpreter, exit 1 (got {rc}, {f.get("link")})')
-        check(f['verdict']['protectable'] == 'no' and any('LD_PRELOAD' in x for x in f['verdict']['limits']),
-              'static: verdict no, because LD_PRELOAD is ignored')
+        check(rc == 0 and f['link'] == 'static' and f['interpreter'] is None,
+              f'static: link=static, no interpreter, exit 0 (got {rc}, {f.get("link")})')
+        check(f['verdict']['protectable'] == 'partial' and f['path'] == 'launcher' and
+              any('LD_PRELOAD' in x for x in f['verdict']['limits']),
+              'static: verdict partial through the launcher, because LD_PRELOAD is ignored')
         spie = os.path.join(tmp, 'static-pie')
         subprocess.run(['gcc', '-static-pie', '-fPIE', '-o', spie, src], check=True)
         rc, f = one(tool, spie)
-        check(rc == 1 and f['link'] == 'static-pie' and f['pie'], f'static-pie: detected (got {f.get("link")})')
+        check(rc == 0 and f['link'] == 'static-pie' and f['pie'] and f['path'] == 'launcher',
+              f'static-pie: detected, launcher path (got {f.get("link")}, {f.get("path")})')
 
         # busybox-static from Debian, when its package list installed it
         if os.path.exists('/bin/busybox'):
             rc, f = one(tool, '/bin/busybox')
-            check(f['link'] in ('static', 'static-pie') and f['verdict']['protectable'] == 'no',
-                  f'/bin/busybox: static, verdict no (got {f.get("link")})')
+            check(f['link'] in ('static', 'static-pie') and f['path'] == 'launcher',
+                  f'/bin/busybox: static, launcher path (got {f.get("link")}, {f.get("path")})')
 
         # A setuid binary
         suid = '/usr/bin/passwd' if os.path.exists('/usr/bin/passwd') else '/usr/bin/su'
         rc, f = one(tool, suid)
-        check(rc == 1 and f['setuid'] and f['verdict']['protectable'] == 'no',
-              f'{suid}: setuid, verdict no, exit 1 (got {rc})')
+        check(rc == 1 and f['setuid'] and f['verdict']['protectable'] == 'no' and f['path'] == 'none',
+              f'{suid}: setuid, verdict no, path none, exit 1 (got {rc})')
         check(any('ld.so.preload' in x for x in f['verdict']['limits']), f'{suid}: says what to do instead')
 
         # A file-capability binary (copy + setcap)

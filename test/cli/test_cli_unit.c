@@ -168,7 +168,15 @@ START_TEST(elf_static_with_properties)
     struct file_facts f = {0};
     struct verdict v;
     elf_verdict(&e, &f, &v);
+#if defined(__x86_64__)
+    /* a static x86-64 program: the ptrace launcher of 'autoseal run' */
+    ck_assert_int_eq(v.level, VERDICT_PARTIAL);
+    ck_assert_str_eq(v.path, "launcher");
+    f.setuid = true;
+    elf_verdict(&e, &f, &v);
+#endif
     ck_assert_int_eq(v.level, VERDICT_NO);
+    ck_assert_str_eq(v.path, "none");
     elf_info_free(&e);
 }
 END_TEST

@@ -1,0 +1,667 @@
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "elfinfo.h"
+#include "log.h"
+#include "preflight.h"
+#include "progpolicy.h"
+#include "seal.h"
+#include "smaps.h"
+#include "staticplan.h"
+#include "tracee.h"
+#include "util.h"
+
+#ifndef PR_SET_MDWE
+#define PR_SET_MDWE 65
+#endif
+#ifndef PR_MDWE_REFUSE_EXEC_GAIN
+#define PR_MDWE_REFUSE_EXEC_GAIN (1UL << 0)
+#endif
+#ifndef PTRACE_O_EXITKILL
+#define PTRACE_O_EXITKILL (1 << 20)
+#endif
+
+#define NR_MSEAL 462
+/* System calls the program may make before its RELRO is protected. */
+#define RELRO_FOLLOW_MAX 10000
+
+/* x86-64 numbers of the calls that end the wait for the RELRO mprotect. */
+#define X_MPROTECT 10
+#define X_EXECVE 59
+#define X_EXIT 60
+#define X_EXIT_GROUP 231
+#define X_EXECVEAT 322
+
+static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+#define NFWD (sizeof forwarded / sizeof forwarded[0])
+
+static volatile sig_atomic_t child_pid;
+static struct sigaction original[NFWD];
+
+/* Forward a signal sent to the launcher, except when the terminal sent it
+ * (SI_KERNEL): that goes to the whole foreground process group, the
+ * program included.  A signal sent to the process group by a process
+ * (kill(-PGID), a shell's kill %JOB) reaches the program directly and
+ * through this: the program may see it twice (docs/design.md). */
+static void forward(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    int saved = errno;
+    if (si->si_code != SI_KERNEL && child_pid > 0) {
+        kill((pid_t)child_pid, sig);
+    }
+    errno = saved;
+}
+
+static void set_mdwe(bool on)
+{
+    if (on && prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0L, 0L, 0L) != 0) {
+        warnx_("warning: PR_SET_MDWE refused (%s): execmem=kernel does not apply", strerror(errno));
+    }
+}
+
+static AS_NORETURN void exec_program(const struct launch *l, bool mdwe)
+{
+    set_mdwe(mdwe);
+    fflush(NULL);
+    execv(l->path, l->argv);
+    int e = errno;
+    warnx_("cannot run %s: %s", l->argv[0], strerror(e));
+    _exit(e == ENOENT ? 127 : 126);
+}
+
+/* Exit as the program did: its status, or its signal (no core of ours). */
+static int pass_status(int st)
+{
+    if (WIFEXITED(st)) {
+        return WEXITSTATUS(st);
+    }
+    if (WIFSIGNALED(st)) {
+        int sig = WTERMSIG(st);
+        struct rlimit rl = {0, 0};
+        (void)setrlimit(RLIMIT_CORE, &rl);
+        signal(sig, SIG_DFL);
+        sigset_t s;
+        sigemptyset(&s);
+        sigaddset(&s, sig);
+        sigprocmask(SIG_UNBLOCK, &s, NULL);
+        fflush(NULL);
+        raise(sig);
+        return 128 + sig;
+    }
+    return 126;
+}
+
+static int wait_exit(pid_t pid)
+{
+    int st;
+    for (;;) {
+        pid_t w = waitpid(pid, &st, 0);
+        if (w == pid && (WIFEXITED(st) || WIFSIGNALED(st))) {
+            return st;
+        }
+        if (w < 0 && errno != EINTR) {
+            warn_errno("waitpid");
+            return 126 << 8;
+        }
+    }
+}
+
+struct remote {
+    struct tracee *t;
+    int ptrace_err;
+    unsigned long calls;
+};
+
+static int remote_mseal(uintptr_t start, size_t len, void *ctx)
+{
+    struct remote *r = ctx;
+    long args[6] = {(long)start, (long)len, 0, 0, 0, 0}, ret = 0;
+    int rc = tracee_syscall(r->t, NR_MSEAL, args, &ret);
+    r->calls++;
+    if (rc != 0) {
+        r->ptrace_err = rc;
+        return -ENOSYS; /* stops as_seal_range; the caller checks ptrace_err */
+    }
+    return (int)ret;
+}
+
+struct run {
+    const struct launch *l;
+    struct tracee t;
+    struct static_image im;
+    uintptr_t bias;
+    size_t page;
+    bool audit;
+    bool seal_image;   /* not excluded */
+    int first_sig;     /* a signal the child stopped with before its SIGSTOP */
+    struct as_seal_stats stats;
+    unsigned long bytes;
+    char failure[200]; /* why sealing stopped, for the one message */
+};
+
+static const char *errname(int e)
+{
+    switch (e) {
+    case ENOSYS: return "ENOSYS";
+    case EPERM: return "EPERM";
+    case ENOMEM: return "ENOMEM";
+    case EINVAL: return "EINVAL";
+    case ESRCH: return "ESRCH";
+    default: return strerror(e);
+    }
+}
+
+/* Seal (or, in audit mode, log) ranges in the tracee.  false: stop. */
+static bool seal_ranges(struct run *r, const struct as_range *rg, int n, const char *what)
+{
+    for (int i = 0; i < n; i++) {
+        char range[64];
+        snprintf(range, sizeof range, "%" PRIxPTR "-%" PRIxPTR, rg[i].start, rg[i].end);
+        if (r->audit) {
+            as_log(AS_LEVEL_WARN, "event=audit would=seal target=%s pid=%d range=%s kind=%s",
+                   r->l->image, (int)r->t.pid, range, what);
+            continue;
+        }
+        struct remote rm = {&r->t, 0, 0};
+        int rc = as_seal_range(rg[i].start, rg[i].end, r->page, remote_mseal, &rm, &r->stats);
+        if (rm.ptrace_err) {
+            snprintf(r->failure, sizeof r->failure, "ptrace failed while sealing %s: %s", range,
+                     strerror(-rm.ptrace_err));
+            return false;
+        }
+        if (r->stats.unavailable) {
+            snprintf(r->failure, sizeof r->failure,
+                     "mseal is not available in the program (%s%s)",
+                     errname(-r->stats.unavailable),
+                     r->stats.unavailable == -EPERM ? ": a seccomp filter?" : ": kernel before 6.10?");
+            return false;
+        }
+        if (rc == 0 || rc == -ENOMEM) {
+            r->bytes += rg[i].end - rg[i].start;
+        }
+        as_log(AS_LEVEL_DEBUG, "event=sealed target=%s pid=%d range=%s kind=%s result=%d",
+               r->l->image, (int)r->t.pid, range, what, rc);
+    }
+    return true;
+}
+
+/* The program's auxiliary vector: AT_ENTRY. */
+static int read_at_entry(pid_t pid, uint64_t *entry)
+{
+    char p[64], *buf = NULL;
+    size_t len = 0;
+    snprintf(p, sizeof p, "/proc/%d/auxv", (int)pid);
+    int rc = read_file(p, 1 << 16, false, &buf, &len);
+    if (rc != 0) {
+        return rc;
+    }
+    rc = -ENOENT;
+    for (size_t off = 0; off + 16 <= len; off += 16) {
+        uint64_t k, v;
+        memcpy(&k, buf + off, 8);
+        memcpy(&v, buf + off + 8, 8);
+        if (k == AT_ENTRY) {
+            *entry = v;
+            rc = 0;
+            break;
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+/* Program headers of what the kernel really loaded: /proc/PID/exe. */
+static int read_image(struct run *r, bool *glibc)
+{
+    char p[64];
+    snprintf(p, sizeof p, "/proc/%d/exe", (int)r->t.pid);
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(r->failure, sizeof r->failure, "cannot open %s: %s", p, strerror(errno));
+        return -1;
+    }
+    unsigned char buf[8192];
+    ssize_t got = pread(fd, buf, sizeof buf, 0);
+    size_t need = 0;
+    int rc = got > 0 ? static_image_parse(buf, (size_t)got, &r->im, &need, r->failure,
+                                          sizeof r->failure)
+                     : -1;
+    if (rc == 1) {
+        snprintf(r->failure, sizeof r->failure, "program headers beyond the first %zu bytes",
+                 sizeof buf);
+        rc = -1;
+    } else if (got <= 0) {
+        snprintf(r->failure, sizeof r->failure, "cannot read %s", p);
+    }
+    *glibc = false;
+    for (size_t i = 0; rc == 0 && i < r->im.nnotes && !*glibc; i++) {
+        unsigned char note[512];
+        size_t n = r->im.note_size[i] < sizeof note ? (size_t)r->im.note_size[i] : sizeof note;
+        ssize_t k = pread(fd, note, n, (off_t)r->im.note_off[i]);
+        *glibc = k > 0 && static_notes_have_abi_tag(note, (size_t)k);
+    }
+    close(fd);
+    return rc;
+}
+
+static void seal_system_mappings(struct run *r)
+{
+    char p[64], *buf = NULL, err[160];
+    size_t len;
+    snprintf(p, sizeof p, "/proc/%d/maps", (int)r->t.pid);
+    if (read_file(p, 1 << 22, false, &buf, &len) != 0) {
+        return;
+    }
+    struct mapping *m = NULL;
+    size_t n = 0;
+    if (smaps_parse(buf, len, &m, &n, err, sizeof err) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (!strcmp(m[i].path, "[vdso]") || !strcmp(m[i].path, "[vvar]") ||
+                !strcmp(m[i].path, "[vvar_vclock]")) {
+                struct as_range rg = {(uintptr_t)m[i].start, (uintptr_t)m[i].end, 0};
+                if (!seal_ranges(r, &rg, 1, m[i].path)) {
+                    break;
+                }
+            }
+        }
+        smaps_free(m, n);
+    }
+    free(buf);
+}
+
+/* Re-send signals postponed during injection; they come back as
+ * signal-delivery-stops (still traced) or are delivered (detached). */
+static void repost(struct tracee *t)
+{
+    for (size_t i = 0; i < t->npending; i++) {
+        kill(t->pid, t->pending[i]);
+    }
+    t->npending = 0;
+}
+
+/* Follow the program until its mprotect of RELRO has returned 0, then seal
+ * RELRO.  Returns 1 sealed, 0 stopped following (why says why), -1 the
+ * program ended (r->t.wstatus). */
+static int follow_relro(struct run *r, const struct as_range *relro, const char **why)
+{
+    int deliver = 0;
+    bool matched = false;
+    unsigned count = 0;
+    for (;;) {
+        repost(&r->t);
+        if (ptrace(PTRACE_SYSCALL, r->t.pid, 0, (void *)(long)deliver) != 0) {
+            *why = "ptrace failed";
+            return 0;
+        }
+        deliver = 0;
+        int st;
+        pid_t w = waitpid(r->t.pid, &st, __WALL);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue; /* cannot happen: SA_RESTART */
+            }
+            *why = "waitpid failed";
+            return 0;
+        }
+        if (WIFEXITED(st) || WIFSIGNALED(st)) {
+            r->t.exited = true;
+            r->t.wstatus = st;
+            return -1;
+        }
+        if (!WIFSTOPPED(st)) {
+            continue;
+        }
+        int sig = WSTOPSIG(st);
+        if (sig == (SIGTRAP | 0x80)) {
+            struct tracee_sc sc;
+            if (tracee_syscall_info(r->t.pid, &sc) != 0) {
+                *why = "PTRACE_GET_SYSCALL_INFO failed";
+                return 0;
+            }
+            if (sc.entry) {
+                if (++count > RELRO_FOLLOW_MAX) {
+                    *why = "no mprotect of RELRO within the first 10000 system calls";
+                    return 0;
+                }
+                if (sc.nr == X_EXIT || sc.nr == X_EXIT_GROUP) {
+                    *why = "the program exits before protecting RELRO";
+                    return 0;
+                }
+                if (sc.nr == X_EXECVE || sc.nr == X_EXECVEAT) {
+                    *why = "the program execs before protecting RELRO";
+                    return 0;
+                }
+                matched = sc.nr == X_MPROTECT &&
+                          static_mprotect_covers(relro, sc.args[0], sc.args[1], sc.args[2]);
+            } else if (sc.exit && matched) {
+                if (sc.rval != 0) {
+                    *why = "the program's mprotect of RELRO failed";
+                    return 0;
+                }
+                return 1;
+            }
+            continue;
+        }
+        if (sig == SIGTRAP && (st >> 16) != 0) {
+            continue; /* a ptrace event */
+        }
+        siginfo_t si;
+        if (ptrace(PTRACE_GETSIGINFO, r->t.pid, 0, &si) == 0) {
+            deliver = sig; /* signal-delivery-stop: pass it on */
+        }
+        /* else a group-stop: resume */
+    }
+}
+
+/* The traced part, from the first stop of the child.  Returns the wait
+ * status of the program. */
+static int trace(struct run *r)
+{
+    pid_t pid = r->t.pid;
+    const char *name = r->l->argv[0];
+    if (ptrace(PTRACE_SETOPTIONS, pid, 0,
+               (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)) != 0) {
+        warnx_("cannot trace %s (%s): it runs unsealed", name, strerror(errno));
+        ptrace(PTRACE_DETACH, pid, 0, 0);
+        return wait_exit(pid);
+    }
+    /* Up to the execve: pass signals on; the stop after execve's return is
+     * the first point where the program is mapped and has not run. */
+    int deliver = r->first_sig;
+    bool exec_seen = false;
+    for (;;) {
+        long req = exec_seen ? PTRACE_SYSCALL : PTRACE_CONT;
+        if (ptrace((enum __ptrace_request)req, pid, 0, (void *)(long)deliver) != 0) {
+            warnx_("cannot trace %s (%s): it runs unsealed", name, strerror(errno));
+            ptrace(PTRACE_DETACH, pid, 0, 0);
+            return wait_exit(pid);
+        }
+        deliver = 0;
+        int st;
+        if (waitpid(pid, &st, __WALL) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            warn_errno("waitpid");
+            return wait_exit(pid);
+        }
+        if (WIFEXITED(st) || WIFSIGNALED(st)) {
+            return st; /* exec failed in the child, or a signal killed it */
+        }
+        int sig = WSTOPSIG(st);
+        if (!exec_seen && sig == SIGTRAP && (st >> 16) == PTRACE_EVENT_EXEC) {
+            exec_seen = true;
+            continue;
+        }
+        if (exec_seen && sig == (SIGTRAP | 0x80)) {
+            break; /* execve's syscall-exit-stop */
+        }
+        siginfo_t si;
+        if (sig != SIGTRAP && ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0 &&
+            !(sig == SIGSTOP && si.si_code <= 0 && si.si_pid == pid)) {
+            deliver = sig; /* not the child's own SIGSTOP: pass it on */
+        }
+    }
+
+    bool glibc = false;
+    const char *stop_why = NULL;
+    if (read_image(r, &glibc) != 0) {
+        goto fail;
+    }
+    if (r->im.interp) {
+        /* not static after all (the file changed): nothing to do here */
+        stop_why = "it has a dynamic loader after all (file replaced?)";
+        goto fail_quiet;
+    }
+    uint64_t at_entry = 0;
+    if (read_at_entry(pid, &at_entry) != 0 || !static_bias(&r->im, at_entry, r->page, &r->bias)) {
+        snprintf(r->failure, sizeof r->failure, "cannot find the load address (AT_ENTRY)");
+        goto fail;
+    }
+    /* a syscall instruction of the program's own text */
+    int frc = -ENOENT;
+    for (size_t i = 0; i < r->im.phnum && frc != 0; i++) {
+        const ElfW(Phdr) *p = &r->im.ph[i];
+        if (p->p_type == PT_LOAD && (p->p_flags & PF_X)) {
+            frc = tracee_find_syscall(&r->t, r->bias + p->p_vaddr,
+                                      r->bias + p->p_vaddr + p->p_filesz);
+        }
+    }
+    if (frc != 0) {
+        snprintf(r->failure, sizeof r->failure, "no syscall instruction found in its text (%s)",
+                 strerror(-frc));
+        goto fail;
+    }
+
+    bool seal_data = r->l->policy.data == AS_DATA_SEAL;
+    bool wait_relro = r->seal_image && r->im.relro && glibc;
+    struct as_range rg[AS_RANGES_MAX(STATIC_PHNUM_MAX)];
+    if (r->seal_image) {
+        int n = static_plan_initial(&r->im, r->bias, r->page, seal_data && !wait_relro, rg,
+                                    sizeof rg / sizeof rg[0]);
+        if (n < 0) {
+            snprintf(r->failure, sizeof r->failure, "bad program headers (%s)", strerror(-n));
+            goto fail;
+        }
+        if (!seal_ranges(r, rg, n, "text")) {
+            goto fail;
+        }
+    }
+    if (r->l->policy.vdso == AS_VDSO_SEAL) {
+        seal_system_mappings(r);
+        if (r->failure[0]) {
+            goto fail;
+        }
+    }
+    if (r->seal_image && r->im.relro && !glibc) {
+        as_log(AS_LEVEL_INFO, "event=relro-unsealed target=%s pid=%d msg=\"not a glibc program: "
+               "its startup never makes RELRO read-only\"", r->l->image, (int)pid);
+    }
+    if (wait_relro) {
+        struct as_range relro[AS_RANGES_MAX(STATIC_PHNUM_MAX)];
+        int n = static_plan_after_relro(&r->im, r->bias, r->page, seal_data, relro,
+                                        sizeof relro / sizeof relro[0]);
+        if (n > 0 && r->audit) {
+            seal_ranges(r, relro, n, "relro-after-mprotect");
+        } else if (n > 0) {
+            struct as_range only;
+            if (!as_relro_range(r->im.ph, r->im.phnum, r->bias, r->page, &only)) {
+                only = relro[0];
+            }
+            int fr = follow_relro(r, &only, &stop_why);
+            if (fr < 0) {
+                return r->t.wstatus;
+            }
+            if (fr == 1 && !seal_ranges(r, relro, n, "relro")) {
+                goto fail;
+            }
+            if (fr == 0) {
+                warnx_("note: %s: RELRO left unsealed: %s", name, stop_why);
+            }
+        }
+    }
+    as_log(AS_LEVEL_INFO,
+           "event=launcher target=%s pid=%d mode=%s sealed-bytes=%lu calls=%lu holes=%lu config=%s",
+           r->l->image, (int)pid, as_mode_name(r->l->policy.mode), r->bytes, r->stats.calls,
+           r->stats.holes, r->l->config_used);
+    repost(&r->t);
+    if (ptrace(PTRACE_DETACH, pid, 0, 0) != 0) {
+        warnx_("cannot detach from %s: %s", name, strerror(errno));
+    }
+    return wait_exit(pid);
+
+fail:
+    if (r->t.exited) {
+        if (WIFSIGNALED(r->t.wstatus) && WTERMSIG(r->t.wstatus) == SIGSYS) {
+            warnx_("%s was killed by SIGSYS at its first mseal: a seccomp filter kills on "
+                   "mseal; allow mseal (systemd: SystemCallFilter=mseal) or run it without "
+                   "autoseal", name);
+        }
+        return r->t.wstatus; /* it ended (killed?) while being sealed */
+    }
+    warnx_("%s: %s: it runs %s", name, r->failure,
+           r->bytes ? "with what was sealed so far" : "unsealed");
+fail_quiet:
+    if (stop_why && !r->failure[0]) {
+        as_log(AS_LEVEL_INFO, "event=launcher-skip target=%s msg=\"%s\"", r->l->image, stop_why);
+    }
+    if (r->t.exited) {
+        return r->t.wstatus;
+    }
+    repost(&r->t);
+    ptrace(PTRACE_DETACH, pid, 0, 0);
+    return wait_exit(pid);
+}
+
+/* Would mseal kill the program?  Its seccomp filter at exec is ours (the
+ * child adds none): with a filter in force, a probe child makes the call
+ * first, so that a filter that kills on mseal costs the seals, not the
+ * program. */
+static bool mseal_killed_by_filter(void)
+{
+    char *st = NULL;
+    size_t len = 0;
+    bool filtered = false;
+    if (read_file("/proc/self/status", 1 << 16, false, &st, &len) == 0) {
+        const char *s = strstr(st, "\nSeccomp:");
+        filtered = s && strtol(s + 9, NULL, 10) != 0;
+        free(st);
+    }
+    if (!filtered) {
+        return false;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        (void)syscall(NR_MSEAL, 0L, 0L, 0L);
+        _exit(0);
+    }
+    int w = 0;
+    if (pid < 0) {
+        return false;
+    }
+    while (waitpid(pid, &w, 0) < 0 && errno == EINTR) {
+    }
+    return WIFSIGNALED(w);
+}
+
+int launcher_run(const struct launch *l)
+{
+    const struct as_policy *p = &l->policy;
+    bool mdwe = p->execmem == AS_EXECMEM_KERNEL && p->mode != AS_MODE_OFF;
+    as_log_configure(p, false);
+    if (p->mode == AS_MODE_OFF) {
+        exec_program(l, false);
+    }
+    bool seal_image = !prog_policy_excludes(p, l->image);
+    if (!seal_image && p->vdso != AS_VDSO_SEAL) {
+        as_log(AS_LEVEL_INFO, "event=excluded target=%s", l->image);
+        exec_program(l, mdwe); /* nothing to seal; MDWE needs no tracing */
+    }
+    struct file_facts f;
+    file_facts_of(l->image, &f);
+    if (f.setuid || f.setgid || f.caps) {
+        warnx_("%s is %s: autoseal run does not trace privileged programs; it runs unsealed",
+               l->image, f.caps ? "a file-capability program" : f.setuid ? "setuid" : "setgid");
+        exec_program(l, mdwe);
+    }
+    if (!tracee_supported()) {
+        warnx_("sealing static programs from outside needs x86-64: %s runs unsealed", l->argv[0]);
+        exec_program(l, mdwe);
+    }
+
+    /* Signals to forward are blocked until the handlers know the child. */
+    sigset_t fwd, old;
+    sigemptyset(&fwd);
+    for (size_t i = 0; i < NFWD; i++) {
+        sigaddset(&fwd, forwarded[i]);
+    }
+    sigprocmask(SIG_BLOCK, &fwd, &old);
+    /* An inherited SIGCHLD=SIG_IGN would reap the child behind our back:
+     * the launcher needs the default, the program gets what it inherited. */
+    struct sigaction chld, dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGCHLD, &dfl, &chld);
+    if (p->mode != AS_MODE_AUDIT && mseal_killed_by_filter()) {
+        warnx_("mseal is killed by the seccomp filter in force: %s runs unsealed; allow mseal "
+               "(systemd: SystemCallFilter=mseal)", l->argv[0]);
+        sigaction(SIGCHLD, &chld, NULL);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        exec_program(l, mdwe);
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        warn_errno("fork");
+        sigaction(SIGCHLD, &chld, NULL);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        exec_program(l, mdwe);
+    }
+    if (pid == 0) {
+        sigaction(SIGCHLD, &chld, NULL);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) {
+            warnx_("cannot trace %s (ptrace: %s; Yama ptrace_scope, a seccomp filter or a "
+                   "container policy?): it runs unsealed", l->argv[0], strerror(errno));
+            exec_program(l, mdwe);
+        }
+        set_mdwe(mdwe);
+        raise(SIGSTOP);
+        exec_program(l, false);
+    }
+    for (size_t i = 0; i < NFWD; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sigaction(forwarded[i], NULL, &original[i]);
+        if (original[i].sa_handler == SIG_IGN) {
+            continue; /* ignored by whoever started us: the program ignores it too */
+        }
+        sa.sa_sigaction = forward;
+        sa.sa_flags = SA_SIGINFO | SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        sigaction(forwarded[i], &sa, NULL);
+    }
+    child_pid = pid;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+
+    int st;
+    for (;;) {
+        pid_t w = waitpid(pid, &st, 0);
+        if (w == pid) {
+            break;
+        }
+        if (w < 0 && errno != EINTR) {
+            warn_errno("waitpid");
+            return 126;
+        }
+    }
+    if (WIFSTOPPED(st)) {
+        long page = sysconf(_SC_PAGESIZE);
+        int first = WSTOPSIG(st) == SIGSTOP ? 0 : WSTOPSIG(st);
+        struct run r;
+        memset(&r, 0, sizeof r);
+        r.l = l;
+        r.t.pid = pid;
+        r.page = page > 0 ? (size_t)page : 4096;
+        r.audit = p->mode == AS_MODE_AUDIT;
+        r.seal_image = seal_image;
+        r.first_sig = first;
+        st = trace(&r);
+    }
+    child_pid = 0;
+    return pass_status(st);
+}

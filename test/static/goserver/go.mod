@@ -1,0 +1,3 @@
+module autoseal.test/goserver
+
+go 1.19
