@@ -19,6 +19,7 @@
 #include "inherit.h"
 #include "log.h"
 #include "objects.h"
+#include "procmaps.h"
 #include "resolve.h"
 #include "safepoint.h"
 #include "sys.h"
@@ -69,6 +70,38 @@ static void enable_kernel_mdwe(void)
     if (r != 0) {
         as_log(AS_LEVEL_WARN, "event=mdwe-unavailable error=%d msg=\"PR_SET_MDWE refused; execmem is enforced for libc calls only\"",
                (int)-r);
+    }
+}
+
+/* vdso=seal (opt-in): the kernel's own mappings, [vdso], [vvar] and
+ * [vvar_vclock], as the kernel's MSEAL_SYSTEM_MAPPINGS and OpenBSD do.
+ * Breaks CRIU and rr (they remap the vDSO). */
+static bool seal_system_cb(uintptr_t start, uintptr_t end, const char *path, void *ctx)
+{
+    struct as_seal_stats *st = ctx;
+    if (strcmp(path, "[vdso]") == 0 || strncmp(path, "[vvar", 5) == 0) {
+        int r = as_sys_mseal(start, end - start);
+        if (r == 0) {
+            st->calls++;
+            st->bytes += end - start;
+        } else {
+            st->failures++;
+            st->last_error = r;
+        }
+    }
+    return true;
+}
+
+static void seal_system_mappings(void)
+{
+    struct as_seal_stats st;
+    memset(&st, 0, sizeof st);
+    if (!as_maps_each(seal_system_cb, &st)) {
+        as_log(AS_LEVEL_WARN, "event=vdso-not-sealed msg=\"/proc/self/maps cannot be read\"");
+    } else if (st.failures) {
+        as_log(AS_LEVEL_WARN, "event=vdso-not-sealed error=%d", -st.last_error);
+    } else {
+        as_log(AS_LEVEL_INFO, "event=vdso-sealed calls=%lu bytes=%lu", st.calls, st.bytes);
     }
 }
 
@@ -176,6 +209,9 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     /* from here on every decision reads the frozen page */
     const struct as_frozen *f = as_frozen();
     p = &f->policy;
+    if (enforce && f->avail == AS_AVAIL_YES && p->vdso == AS_VDSO_SEAL) {
+        seal_system_mappings();
+    }
     if (enforce && p->execmem == AS_EXECMEM_KERNEL) {
         enable_kernel_mdwe();
     }

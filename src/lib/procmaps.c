@@ -156,29 +156,28 @@ void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
     ri->known = true;
 }
 
-/* The path of the mapping that holds addr (for log lines), read from
- * /proc/self/maps one character at a time, so that a line of any length
- * is parsed from its start only.  "?" when unknown. */
-void as_maps_path_of(uintptr_t addr, char *out, size_t outlen)
+/* Every line of /proc/self/maps, read one character at a time, so that a
+ * line of any length is parsed from its start only (never a tail).  fn
+ * gets the range and the path (truncated to fit, NUL-terminated; "" for
+ * anonymous memory) and returns false to stop.  Returns false when the
+ * file could not be read. */
+bool as_maps_each(bool (*fn)(uintptr_t start, uintptr_t end, const char *path, void *ctx),
+                  void *ctx)
 {
-    if (outlen == 0) {
-        return;
-    }
-    out[0] = '\0';
     long fd = as_syscall6(__NR_openat, AT_FDCWD, (long)"/proc/self/maps",
                           O_RDONLY | O_CLOEXEC | O_NOCTTY, 0, 0, 0);
     if (fd < 0) {
-        as_fmt(out, outlen, "?");
-        return;
+        return false;
     }
     char buf[512];
-    uintptr_t start = 0, end = 0;
-    int field = 0;   /* 0 start, 1 end, 2..5 other fields, 6 path */
-    bool gap = false; /* in the blanks before a field */
-    bool range = true; /* still reading start-end */
-    bool hit = false, done = false;
+    char path[256];
     size_t o = 0;
-    while (!done) {
+    uintptr_t start = 0, end = 0;
+    int field = 0;     /* 0 start, 1 end, 2..5 other fields, 6 path */
+    bool gap = false;  /* in the blanks before a field */
+    bool range = true; /* still reading start-end */
+    bool go = true;
+    while (go) {
         long n = as_syscall3(__NR_read, fd, (long)buf, (long)sizeof buf);
         if (n == -EINTR) {
             continue;
@@ -186,17 +185,16 @@ void as_maps_path_of(uintptr_t addr, char *out, size_t outlen)
         if (n <= 0) {
             break;
         }
-        for (long i = 0; i < n && !done; i++) {
+        for (long i = 0; i < n && go; i++) {
             char ch = buf[i];
             if (ch == '\n') {
-                if (hit) {
-                    done = true;
-                    break;
-                }
+                path[o] = '\0';
+                go = fn(start, end, path, ctx);
                 start = end = 0;
                 field = 0;
                 gap = false;
                 range = true;
+                o = 0;
                 continue;
             }
             if (range) {
@@ -209,7 +207,6 @@ void as_maps_path_of(uintptr_t addr, char *out, size_t outlen)
                 } else {
                     range = false; /* field stays 1: the next field is 2 */
                     gap = true;
-                    hit = addr >= start && addr < end;
                 }
                 continue;
             }
@@ -221,14 +218,40 @@ void as_maps_path_of(uintptr_t addr, char *out, size_t outlen)
                 gap = false;
                 field++;
             }
-            if (field >= 6 && hit && o + 1 < outlen) {
-                out[o++] = ch;
+            if (field >= 6 && o + 1 < sizeof path) {
+                path[o++] = ch;
             }
         }
     }
     (void)as_syscall3(__NR_close, fd, 0, 0);
-    out[o] = '\0';
-    if (o == 0) {
-        as_fmt(out, outlen, hit ? "[anon]" : "?");
+    return true;
+}
+
+struct path_of {
+    uintptr_t addr;
+    char *out;
+    size_t outlen;
+    bool found;
+};
+
+static bool path_of_cb(uintptr_t start, uintptr_t end, const char *path, void *ctx)
+{
+    struct path_of *p = ctx;
+    if (p->addr < start || p->addr >= end) {
+        return true;
+    }
+    p->found = true;
+    as_fmt(p->out, p->outlen, "%s", path[0] ? path : "[anon]");
+    return false;
+}
+
+void as_maps_path_of(uintptr_t addr, char *out, size_t outlen)
+{
+    if (outlen == 0) {
+        return;
+    }
+    struct path_of p = {addr, out, outlen, false};
+    if (!as_maps_each(path_of_cb, &p) || !p.found) {
+        as_fmt(out, outlen, "?");
     }
 }

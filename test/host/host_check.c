@@ -19,6 +19,8 @@
  *       dlopen PLUGIN through a path of more than 300 bytes
  *   host_check execmem
  *       exit 0 iff an anonymous PROT_EXEC mapping is refused (EACCES)
+ *   host_check vdso sealed|unsealed
+ *       the kernel's system mappings are (not) sealed
  *
  * Seals are judged from /proc/self/smaps (VmFlags sl) and by trying the
  * operation.  Every wait has a deadline: a hang exits 3 with "HANG". */
@@ -522,6 +524,32 @@ static int long_path(const char *plugin)
     return s == 1 ? 0 : 1;
 }
 
+/* vdso=seal: [vdso], [vvar], [vvar_vclock] sealed (smaps, and a
+ * same-size mremap refused) - or, without it, none of them. */
+static int vdso_check(bool want)
+{
+    static struct tmap m[8192];
+    int n = tmaps_read(0, m, 8192);
+    int seen = 0, bad = 0;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(m[i].path, "[vdso]") != 0 && strncmp(m[i].path, "[vvar", 5) != 0) {
+            continue;
+        }
+        seen++;
+        size_t len = m[i].end - m[i].start;
+        errno = 0;
+        void *r = mremap((void *)m[i].start, len, len, 0);
+        bool refused = r == MAP_FAILED && errno == EPERM;
+        if (m[i].sealed != want || refused != want) {
+            fprintf(stderr, "FAIL: %s smaps sealed=%d, mremap refused=%d, expected %d\n",
+                    m[i].path, m[i].sealed, refused, want);
+            bad++;
+        }
+    }
+    printf("vdso: %d system mappings, %s\n", seen, bad ? "FAILED" : want ? "all sealed" : "none sealed");
+    return seen >= 2 && bad == 0 ? 0 : 1;
+}
+
 static int execmem(void)
 {
     void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -563,6 +591,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "execmem") == 0) {
         return execmem();
+    }
+    if (strcmp(cmd, "vdso") == 0 && argc >= 3) {
+        return vdso_check(strcmp(argv[2], "sealed") == 0);
     }
     fprintf(stderr, "host_check: bad arguments\n");
     return 2;
