@@ -181,7 +181,7 @@ __attribute__((constructor)) static void autoseal_ctor(void)
             st->subs0 = cnt[1];
         }
     }
-    if (enforce && st->avail == AS_AVAIL_YES && p->dlopen != AS_DLOPEN_OFF) {
+    if (((enforce && st->avail == AS_AVAIL_YES) || audit) && p->dlopen != AS_DLOPEN_OFF) {
         st->ledger = as_ledger_reserve();
         if (st->ledger == NULL) {
             as_log(AS_LEVEL_WARN, "event=ledger-failed msg=\"cannot reserve the ledger; objects loaded later are not sealed\"");

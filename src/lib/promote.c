@@ -126,8 +126,8 @@ static int seal_selected_cb(struct dl_phdr_info *info, size_t size, void *data)
             s->stop = true;
             return 1; /* mseal not available */
         }
-        if (s->res->objects_sealed > before) {
-            as_ledger_add_obj(k);
+        if (s->res->objects_sealed > before || s->sc.dry_run) {
+            as_ledger_add_obj(k); /* audit: logged once */
         }
         return 0;
     }
@@ -200,6 +200,8 @@ void as_promote_new(const struct as_policy *pol, struct as_walk_result *res)
             const char *why = "unloadable";
             if (!p->named) {
                 why = "no-usable-name";
+            } else if (c.sc.dry_run) {
+                seal = true; /* audit: logged, never promoted or sealed */
             } else if (pol->dlopen == AS_DLOPEN_PROMOTE) {
                 seal = promote(p->name, p->probe, p->addr);
                 why = "promotion-failed";
@@ -332,6 +334,12 @@ void as_promote_other_namespaces(const struct as_policy *pol, struct as_walk_res
                 continue;
             }
             if (as_object_probe_sealed(&info, sc.page) == 1) {
+                as_ledger_add_obj(key);
+                recorded++;
+                continue;
+            }
+            if (sc.dry_run) {
+                (void)as_seal_object(&sc, &info, p->name, res); /* logs would=seal */
                 as_ledger_add_obj(key);
                 recorded++;
                 continue;

@@ -121,7 +121,8 @@ static bool tracker_on(void)
     return false;
 #endif
     return as_frozen_ready() && f->acting && f->avail == AS_AVAIL_YES && f->ledger != NULL &&
-           f->policy.mode == AS_MODE_ENFORCE && f->policy.dlopen != AS_DLOPEN_OFF;
+           (f->policy.mode == AS_MODE_ENFORCE || f->policy.mode == AS_MODE_AUDIT) &&
+           f->policy.dlopen != AS_DLOPEN_OFF;
 }
 
 static int counters_cb(struct dl_phdr_info *info, size_t size, void *data)

@@ -79,5 +79,16 @@ if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
     fi
 fi
 
+# 5. mode=audit logs what enforce would seal for objects loaded later too
+T env LD_PRELOAD="$HOST_PREFIX$HOST_LIB" AUTOSEAL_OPTIONS=mode=audit,log=stderr \
+    "$HOST_CHECK" audit-dlopen "$HOST_PLUGIN" >"$tmp/audit.out" 2>"$tmp/audit.err"
+rc=$?
+n=$(grep -c "event=audit would=seal object=$HOST_PLUGIN" "$tmp/audit.err")
+if [[ $rc == 0 && $n == 1 ]]; then
+    ok "audit: a plugin loaded later is logged once and not sealed"
+else
+    bad "audit dlopen: rc=$rc, $n would=seal lines for the plugin"; show "$tmp/audit.err"
+fi
+
 echo "host.sh: $failures failed"
 exit $((failures > 0))

@@ -550,6 +550,17 @@ static int vdso_check(bool want)
     return seen >= 2 && bad == 0 ? 0 : 1;
 }
 
+/* mode=audit: a plugin loaded later is logged (host.sh), never sealed */
+static int audit_dlopen(const char *plugin)
+{
+    void *h = dlopen(plugin, RTLD_NOW);
+    void *f = h ? dlsym(h, "host_plugin2_value") : NULL;
+    (void)dlsym(RTLD_DEFAULT, "malloc"); /* a second safe point: no second line */
+    int s = f ? sealed_at(f) : -2;
+    printf("audit-dlopen: sealed=%d\n", s);
+    return s == 0 ? 0 : 1;
+}
+
 static int execmem(void)
 {
     void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -591,6 +602,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "execmem") == 0) {
         return execmem();
+    }
+    if (strcmp(cmd, "audit-dlopen") == 0 && argc >= 3) {
+        return audit_dlopen(argv[2]);
     }
     if (strcmp(cmd, "vdso") == 0 && argc >= 3) {
         return vdso_check(strcmp(argv[2], "sealed") == 0);
