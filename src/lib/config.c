@@ -462,7 +462,7 @@ static const char *file_type(mode_t m)
     }
 }
 
-int as_config_load_buf(const char *path, bool privileged, const char *exe, char *buf,
+int as_config_load_buf(const char *path, bool strict_owner, const char *exe, char *buf,
                        size_t buflen, struct as_config *out, as_error_fn fn, void *ctx)
 {
     struct parser p = {NULL, 0, path ? path : "(null)", fn, ctx, 0, false};
@@ -497,15 +497,15 @@ int as_config_load_buf(const char *path, bool privileged, const char *exe, char 
     } else if (!S_ISREG(st.st_mode)) {
         report(&p, 0, "is %s, not a regular file", file_type(st.st_mode));
         ret = -EINVAL;
-    } else if (privileged && st.st_uid != 0) {
-        report(&p, 0, "not owned by root (uid %u): ignored for this privileged program",
+    } else if (strict_owner && st.st_uid != 0) {
+        report(&p, 0, "not owned by root (uid %u): ignored (must be owned by root, writable by root only)",
                (unsigned)st.st_uid);
         ret = -EPERM;
-    } else if (privileged && (st.st_mode & (S_IWGRP | S_IWOTH))) {
+    } else if (strict_owner && (st.st_mode & (S_IWGRP | S_IWOTH))) {
         unsigned m = (unsigned)(st.st_mode & 07777);
         char oct[5] = {(char)('0' + ((m >> 9) & 7)), (char)('0' + ((m >> 6) & 7)),
                        (char)('0' + ((m >> 3) & 7)), (char)('0' + (m & 7)), '\0'};
-        report(&p, 0, "writable by group or others (mode %s): ignored for this privileged program",
+        report(&p, 0, "writable by group or others (mode %s): ignored (must be owned by root, writable by root only)",
                oct);
         ret = -EPERM;
     } else if (st.st_size < 0 || (unsigned long long)st.st_size > limit) {
@@ -546,9 +546,9 @@ int as_config_load_buf(const char *path, bool privileged, const char *exe, char 
     return as_config_parse(buf, got, path, exe, out, fn, ctx);
 }
 
-int as_config_load(const char *path, bool privileged, const char *exe, struct as_config *out,
+int as_config_load(const char *path, bool strict_owner, const char *exe, struct as_config *out,
                    as_error_fn fn, void *ctx)
 {
     static char buf[AS_CONFIG_SIZE_MAX];
-    return as_config_load_buf(path, privileged, exe, buf, sizeof buf, out, fn, ctx);
+    return as_config_load_buf(path, strict_owner, exe, buf, sizeof buf, out, fn, ctx);
 }

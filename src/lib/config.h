@@ -59,7 +59,8 @@ int as_config_parse(const char *text, size_t len, const char *name, const char *
  *
  * The file is opened with O_RDONLY|O_CLOEXEC|O_NOCTTY|O_NONBLOCK (a FIFO
  * does not block) and must be a regular file no larger than the limit.
- * When privileged is true (set-id or otherwise AT_SECURE programs) it must
+ * When strict_owner is true (the system file, or any file a root program
+ * reads) it must
  * also be owned by root and not writable by group or others.  Symbolic
  * links are followed; the checks apply to the file finally opened.
  *
@@ -69,15 +70,15 @@ int as_config_parse(const char *text, size_t len, const char *name, const char *
  *   -EISDIR      a directory
  *   -EINVAL      not a regular file (FIFO, device, socket), or parse errors
  *   -EFBIG       larger than the limit
- *   -EPERM       privileged and not owned by root / group or other writable
+ *   -EPERM       strict_owner and not owned by root / group or other writable
  *   other        from open(2) or read(2), e.g. -EACCES, -ELOOP, -EIO
  * errno is preserved; the descriptor is always closed. */
-int as_config_load_buf(const char *path, bool privileged, const char *exe, char *buf,
+int as_config_load_buf(const char *path, bool strict_owner, const char *exe, char *buf,
                        size_t buflen, struct as_config *out, as_error_fn fn, void *ctx);
 
 /* The same with a static buffer of AS_CONFIG_SIZE_MAX bytes: not
  * reentrant, meant for the library constructor. */
-int as_config_load(const char *path, bool privileged, const char *exe,
+int as_config_load(const char *path, bool strict_owner, const char *exe,
                    struct as_config *out, as_error_fn fn, void *ctx);
 
 #endif

@@ -755,7 +755,7 @@ START_TEST(load_privileged_permissions)
                          -EPERM);
         ck_assert_int_eq(ms.n, 1);
         snprintf(want, sizeof want,
-                 "%s: writable by group or others (mode 0664): ignored for this privileged program",
+                 "%s: writable by group or others (mode 0664): ignored (must be owned by root, writable by root only)",
                  path);
         ck_assert_str_eq(ms.m[0], want);
         ck_assert(layers_empty(&c));
@@ -781,7 +781,7 @@ START_TEST(load_privileged_permissions)
     ck_assert_int_eq(ms.n, 1);
     struct stat st;
     ck_assert_int_eq(stat(path, &st), 0);
-    snprintf(want, sizeof want, "%s: not owned by root (uid %u): ignored for this privileged program",
+    snprintf(want, sizeof want, "%s: not owned by root (uid %u): ignored (must be owned by root, writable by root only)",
              path, (unsigned)st.st_uid);
     ck_assert_str_eq(ms.m[0], want);
     ck_assert(layers_empty(&c));
