@@ -5,6 +5,8 @@
 #      faults, bench --quick) on a -Werror build in build/
 #   2. clang-tidy and cppcheck on src/
 #   3. unit, e2e, attack and faults again on an ASan+UBSan build (build-san/)
+#   4. gcc and clang, Debug/Release/RelWithDebInfo with -Werror
+#      (build-matrix/), unit and e2e on the clang Release build
 # Every stage runs; the script fails if any stage failed.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +25,7 @@ stage build build "$AUTOSEAL_ROOT/build"
 stage tests ctest --test-dir build --output-on-failure -j 2 --timeout 900
 stage static-analysis ./scripts/static-analysis.sh build
 stage sanitizers ./scripts/sanitize.sh
+stage build-matrix ./scripts/build-matrix.sh
 
 if ((${#failed[@]})); then
     log "FAILED stages: ${failed[*]}"

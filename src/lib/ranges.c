@@ -190,7 +190,7 @@ int as_object_ranges(const ElfW(Phdr) *ph, size_t phnum, uintptr_t bias,
         }
     }
 
-    struct as_range relro;
+    struct as_range relro = {0, 0, 0};
     bool have_relro = as_relro_range(ph, phnum, bias, page, &relro);
     if (have_relro) {
         PUSH(relro.start, relro.end, AS_R_RELRO);

@@ -1,0 +1,33 @@
+# Hardening flags for every artifact (see docs/development.md, "Hardening").
+#
+#   -fstack-protector-strong     canary from the thread's TCB (%fs:0x28)
+#   -fstack-clash-protection     probes large stack allocations
+#   -fcf-protection              x86 IBT/SHSTK: endbr64 + GNU property note
+#   -D_FORTIFY_SOURCE=2          optimised builds only (it needs -O), not
+#                                with ASan (which intercepts the same calls)
+#   -Wl,-z,relro,-z,now          executables (the shared libraries already
+#                                link with it, see src/*/CMakeLists.txt)
+#
+# autoseal_warnings links autoseal_hardening, so every target built here
+# gets it.  -DAUTOSEAL_HARDENING=OFF turns it off (e.g. to compare code).
+include(CheckCCompilerFlag)
+option(AUTOSEAL_HARDENING "Build with stack protector, CET, FORTIFY and full RELRO" ON)
+
+add_library(autoseal_hardening INTERFACE)
+if(AUTOSEAL_HARDENING)
+  foreach(flag -fstack-protector-strong -fstack-clash-protection -fcf-protection)
+    string(MAKE_C_IDENTIFIER "AUTOSEAL_HAVE${flag}" var)
+    check_c_compiler_flag(${flag} ${var})
+    if(${var})
+      target_compile_options(autoseal_hardening INTERFACE ${flag})
+    endif()
+  endforeach()
+  if(NOT AUTOSEAL_ASAN)
+    # -U first: CPPFLAGS from dpkg-buildflags (or a distribution compiler
+    # default) may already define it, possibly to another level.
+    target_compile_options(autoseal_hardening INTERFACE
+      $<$<AND:$<COMPILE_LANGUAGE:C,CXX>,$<NOT:$<CONFIG:Debug>>>:-U_FORTIFY_SOURCE;-D_FORTIFY_SOURCE=2>)
+  endif()
+  target_link_options(autoseal_hardening INTERFACE
+    $<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:LINKER:-z,relro,-z,now>)
+endif()
