@@ -1,6 +1,8 @@
 /* autoseal probe: what this machine offers for sealing. */
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,8 +33,10 @@ static const char probe_help[] =
     "private mapping in a child process: available, ENOSYS, refused by seccomp\n"
     "with EPERM or killed with SIGSYS), whether the kernel seals system\n"
     "mappings ([vdso] has the VmFlags token sl), PR_SET_MDWE support\n"
-    "(prctl PR_GET_MDWE), and whether libautoseal loads (/bin/true run with it\n"
-    "preloaded and AUTOSEAL_OPTIONS=log=stderr must print its startup line).\n"
+    "(prctl PR_GET_MDWE), whether libautoseal loads (/bin/true run with it\n"
+    "preloaded and AUTOSEAL_OPTIONS=log=stderr must print its startup line),\n"
+    "and which system configuration file that library reads (recorded in the\n"
+    "library file itself, section .autoseal.sysconf) and whether it exists.\n"
     "\n"
     "Exit status: 0 mseal works and the library loads, 1 otherwise, 2 usage error.\n";
 
@@ -133,6 +137,45 @@ static int probe_vdso(void)
     return res;
 }
 
+/* The system configuration path compiled into the library file (section
+ * .autoseal.sysconf, src/lib/sysconf.c); NULL if the file has none. */
+static char *library_sysconf(const char *lib)
+{
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        return NULL;
+    }
+    int fd = open(lib, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return NULL;
+    }
+    char *res = NULL;
+    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+    size_t shstrndx;
+    if (elf != NULL && elf_kind(elf) == ELF_K_ELF && elf_getshdrstrndx(elf, &shstrndx) == 0) {
+        for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL && res == NULL;
+             scn = elf_nextscn(elf, scn)) {
+            GElf_Shdr sh;
+            const char *name;
+            if (gelf_getshdr(scn, &sh) == NULL ||
+                (name = elf_strptr(elf, shstrndx, sh.sh_name)) == NULL ||
+                strcmp(name, ".autoseal.sysconf") != 0 || sh.sh_type != SHT_PROGBITS) {
+                continue;
+            }
+            Elf_Data *d = elf_getdata(scn, NULL);
+            if (d != NULL && d->d_buf != NULL && d->d_size > 1 && d->d_size < 4096 &&
+                memchr(d->d_buf, '\0', d->d_size) == (char *)d->d_buf + d->d_size - 1 &&
+                ((const char *)d->d_buf)[0] == '/') {
+                res = xstrdup(d->d_buf);
+            }
+        }
+    }
+    if (elf != NULL) {
+        elf_end(elf);
+    }
+    close(fd);
+    return res;
+}
+
 /* Run /bin/true with the library preloaded; keep its startup line. */
 static bool probe_library(const char *lib, char *line, size_t linelen, char *why, size_t whylen)
 {
@@ -162,6 +205,7 @@ static bool probe_library(const char *lib, char *line, size_t linelen, char *why
         }
         setenv("LD_PRELOAD", lib, 1);
         setenv("AUTOSEAL_OPTIONS", "log=stderr,loglevel=info", 1);
+        unsetenv("AUTOSEAL_CONFIG"); /* the system file, as services see it */
         execl("/bin/true", "true", (char *)NULL);
         _exit(127);
     }
@@ -229,6 +273,14 @@ int cmd_probe(int argc, char **argv)
     char line[512], why[512];
     bool loads = probe_library(lib, line, sizeof line, why, sizeof why);
     bool mseal_ok = !strcmp(ms.status, "available");
+    const char *conf_from = "library";
+    char *conf = library_sysconf(lib);
+    if (conf == NULL) { /* a library without the section: this build's path */
+        conf = xstrdup(AUTOSEAL_SYSCONF);
+        conf_from = "tool";
+    }
+    bool conf_exists = access(conf, F_OK) == 0;
+    const char *env_conf = getenv("AUTOSEAL_CONFIG");
 
     if (json) {
         printf("{\"autoseal_version\":\"%s\",\"kernel\":", AUTOSEAL_VERSION);
@@ -257,6 +309,15 @@ int cmd_probe(int argc, char **argv)
         } else {
             json_str(stdout, why);
         }
+        fputs("},\"config\":{\"path\":", stdout);
+        json_str(stdout, conf);
+        printf(",\"from\":\"%s\",\"exists\":%s,\"environment\":", conf_from,
+               conf_exists ? "true" : "false");
+        if (env_conf != NULL && env_conf[0] != '\0') {
+            json_str(stdout, env_conf);
+        } else {
+            fputs("null", stdout);
+        }
         puts("}}");
     } else {
         printf("kernel:                 %s\n", u.release);
@@ -276,7 +337,16 @@ int cmd_probe(int argc, char **argv)
         } else {
             printf("library loads:          no: %s\n", why);
         }
+        printf("configuration file:     %s (%s; %s)\n", conf,
+               conf_exists ? "exists" : "does not exist: built-in defaults",
+               !strcmp(conf_from, "library") ? "the path compiled into the library"
+                                             : "this tool's path: the library does not record one");
+        if (env_conf != NULL && env_conf[0] != '\0') {
+            printf("AUTOSEAL_CONFIG:        %s (replaces it for unprivileged programs run from here)\n",
+                   env_conf);
+        }
     }
+    free(conf);
     free(lib);
     return mseal_ok && loads ? EXIT_OK : EXIT_CHECK;
 }
