@@ -16,6 +16,7 @@
 
 #include "cmds.h"
 #include "config.h"
+#include "probe.h"
 #include "smaps.h"
 #include "util.h"
 
@@ -42,13 +43,7 @@ static const char probe_help[] =
 
 enum { CHILD_UNSEALED = 200, CHILD_MMAP_FAILED = 201 };
 
-struct mseal_result {
-    const char *status; /* available, enosys, eperm, sigsys, error */
-    int err;
-    char detail[160];
-};
-
-static void probe_mseal(struct mseal_result *r)
+void probe_mseal(struct mseal_result *r)
 {
     memset(r, 0, sizeof *r);
     pid_t pid = fork();
@@ -176,13 +171,24 @@ static char *library_sysconf(const char *lib)
     return res;
 }
 
-/* Run /bin/true with the library preloaded; keep its startup line. */
-static bool probe_library(const char *lib, char *line, size_t linelen, char *why, size_t whylen)
+bool probe_library(const char *root, const char *lib, char *line, size_t linelen, char *why,
+                   size_t whylen, char **stderr_out)
 {
+    if (stderr_out != NULL) {
+        *stderr_out = NULL;
+    }
     line[0] = why[0] = '\0';
-    if (access(lib, R_OK) != 0) {
-        snprintf(why, whylen, "%s: %s", lib, strerror(errno));
-        return false;
+    bool chrooted = root != NULL && root[0] != '\0' && strcmp(root, "/") != 0;
+    if (lib != NULL) {
+        char *full = xasprintf("%s%s", chrooted ? root : "", lib);
+        int r = access(full, R_OK);
+        if (r != 0) {
+            snprintf(why, whylen, "%s: %s", full, strerror(errno));
+        }
+        free(full);
+        if (r != 0) {
+            return false;
+        }
     }
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -203,7 +209,15 @@ static bool probe_library(const char *lib, char *line, size_t linelen, char *why
             dup2(devnull, 0);
             dup2(devnull, 1);
         }
-        setenv("LD_PRELOAD", lib, 1);
+        if (chrooted && (chroot(root) != 0 || chdir("/") != 0)) {
+            dprintf(2, "chroot %s: %s\n", root, strerror(errno));
+            _exit(127);
+        }
+        if (lib != NULL) {
+            setenv("LD_PRELOAD", lib, 1);
+        } else {
+            unsetenv("LD_PRELOAD"); /* only what /etc/ld.so.preload names */
+        }
         setenv("AUTOSEAL_OPTIONS", "log=stderr,loglevel=info", 1);
         unsetenv("AUTOSEAL_CONFIG"); /* the system file, as services see it */
         execl("/bin/true", "true", (char *)NULL);
@@ -241,6 +255,9 @@ static bool probe_library(const char *lib, char *line, size_t linelen, char *why
                  out.len ? "; stderr: " : "", (int)(out.len > 200 ? 200 : out.len),
                  out.s ? out.s : "");
     }
+    if (stderr_out != NULL) {
+        *stderr_out = xstrdup(out.s ? out.s : "");
+    }
     sb_free(&out);
     return ok;
 }
@@ -271,7 +288,7 @@ int cmd_probe(int argc, char **argv)
     const char *how;
     char *lib = autoseal_library_path(&how);
     char line[512], why[512];
-    bool loads = probe_library(lib, line, sizeof line, why, sizeof why);
+    bool loads = probe_library(NULL, lib, line, sizeof line, why, sizeof why, NULL);
     bool mseal_ok = !strcmp(ms.status, "available");
     const char *conf_from = "library";
     char *conf = library_sysconf(lib);

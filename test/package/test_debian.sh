@@ -7,6 +7,9 @@
 #   5. a Debian 12 chroot (scripts/debian-root.sh): dpkg -i, the installed tool
 #      runs a real program, whose seals are checked from outside in smaps
 #   6. the installed autoseal.pc, used from outside the chroot (relocatable)
+#   7. autoseal enable/disable --system in the chroot next to an unrelated
+#      entry, --root from outside, dpkg -r and --purge while enabled:
+#      /etc/ld.so.preload byte for byte as before, no ld.so complaint ever
 # Everything happens in a temporary directory and a private mount namespace;
 # the host's /etc is never touched (its /etc/ld.so.preload is compared).
 # usage: test_debian.sh SOURCE_DIR
@@ -132,6 +135,100 @@ if cc -O2 $(pkg-config --cflags autoseal) -o "$tmp/seal_config" "$src/examples/s
 else
     cat "$tmp/cc.log"; bad "example builds with the packaged autoseal.pc"
 fi
+
+# 7. enable / disable --system in the chroot, with an unrelated entry already there
+cat >"$tmp/unrelated.c" <<'C'
+int unrelated_preload_marker(void) { return 42; }
+C
+mkdir -p "$root/usr/local/lib"
+cc -shared -fPIC -o "$root/usr/local/lib/unrelated.so" "$tmp/unrelated.c"
+printf '# site preloads\n/usr/local/lib/unrelated.so' >"$root/etc/ld.so.preload" # no final newline
+cp "$root/etc/ld.so.preload" "$tmp/preload.orig"
+preload=$root/etc/ld.so.preload
+same_as_orig() { cmp -s "$preload" "$tmp/preload.orig"; }
+count_entry() { tr ' \t:' '\n\n\n' <"$preload" | grep -cx "$pkglib"; }
+# run CMD in the chroot without LD_PRELOAD; its stderr must stay empty
+quiet_in_root() {
+    local err
+    err=$(inroot env -u LD_PRELOAD "$@" 2>&1 >/dev/null)
+    [[ -z $err ]] || { echo "stderr of $*: $err"; return 1; }
+}
+# start_sleeper: a sleep started in the chroot without LD_PRELOAD; prints its pid
+start_sleeper() {
+    local p
+    p=$(inroot sh -c 'env -u LD_PRELOAD sleep 300 </dev/null >/dev/null 2>/tmp/sleep.err & echo $!')
+    pids+=("$p")
+    for _ in $(seq 300); do
+        [[ $(readlink "/proc/$p/exe") == "$root/usr/bin/sleep" ]] && grep -q unrelated.so "/proc/$p/maps" 2>/dev/null && break
+        sleep 0.1
+    done
+    echo "$p"
+}
+
+out=$(inroot autoseal enable --system 2>&1); rc=$?
+expect "enable --system: exit 0 ($out)" test $rc -eq 0
+expect "enable: one entry for the library" test "$(count_entry)" = 1
+expect "enable: the unrelated entry and comment kept byte for byte" \
+    cmp -s -n "$(stat -c %s "$tmp/preload.orig")" "$preload" "$tmp/preload.orig"
+expect "enable: backup is the file before" cmp -s "$root/etc/ld.so.preload.autoseal-bak" "$tmp/preload.orig"
+cp "$preload" "$tmp/preload.enabled"
+out=$(inroot autoseal enable --system 2>&1); rc=$?
+expect "enable again: exit 0, file unchanged ($out)" test $rc -eq 0 -a "$(cmp -s "$preload" "$tmp/preload.enabled"; echo $?)" = 0
+expect "programs run without a word from ld.so: true" quiet_in_root /bin/true
+expect "programs run without a word from ld.so: ls" quiet_in_root ls /usr/bin
+expect "programs run without a word from ld.so: dpkg -l" quiet_in_root dpkg -l autoseal
+pid=$(start_sleeper)
+expect "a program started without LD_PRELOAD is sealed through /etc/ld.so.preload (smaps)" \
+    python3 "$src/test/package/smaps_sealed.py" "$pid" "$root$pkglib" "$root/usr/bin/sleep" "/libc.so.6"
+expect "... and still loads the unrelated entry" grep -q "$root/usr/local/lib/unrelated.so" "/proc/$pid/maps"
+kill "$pid" 2>/dev/null
+
+# refused: a file that is not a library; a library others can write
+echo "not a library" >"$root/usr/local/lib/notelf.so"
+install -m 0666 "$root$pkglib" "$root/usr/local/lib/writable.so"
+out=$(inroot autoseal disable --system 2>&1)
+cp "$preload" "$tmp/preload.before-bad"
+for bad in /usr/local/lib/notelf.so /usr/local/lib/writable.so; do
+    out=$(inroot autoseal enable --system --library "$bad" 2>&1); rc=$?
+    expect "enable --library $bad refused: exit 1, file unchanged ($out)" \
+        test $rc -eq 1 -a "$(cmp -s "$preload" "$tmp/preload.before-bad"; echo $?)" = 0
+done
+
+out=$(inroot autoseal disable --system 2>&1); rc=$?
+expect "disable --system when not enabled: exit 0 ($out)" test $rc -eq 0
+expect "disable: /etc/ld.so.preload exactly as before" same_as_orig
+pid=$(start_sleeper)
+expect "after disable a new program has no autoseal" test -z "$(grep libautoseal "/proc/$pid/maps")"
+kill "$pid" 2>/dev/null
+
+# --root from outside (the chroot's own tool run on the host)
+out=$("$root/usr/bin/autoseal" enable --system --root "$root" 2>&1); rc=$?
+expect "enable --system --root DIR from outside: exit 0 ($out)" test $rc -eq 0 -a "$(count_entry)" = 1
+expect "programs in the root run quietly" quiet_in_root /bin/true
+
+# removal while enabled: prerm takes the entry out before the library goes
+out=$(inroot dpkg -r autoseal 2>&1); rc=$?
+expect "dpkg -r autoseal while enabled: exit 0" test $rc -eq 0
+echo "$out" | sed 's/^/    dpkg: /'
+expect "no ld.so complaint during the removal" test -z "$(grep -E 'ERROR: ld.so|cannot be preloaded' <<<"$out")"
+expect "dpkg -r: library gone" test ! -e "$root$pkglib"
+expect "dpkg -r: /etc/ld.so.preload exactly as before" same_as_orig
+expect "after removal programs run quietly" quiet_in_root /bin/true
+out=$(inroot dpkg --purge autoseal 2>&1); rc=$?
+expect "dpkg --purge: exit 0, backup gone" test $rc -eq 0 -a ! -e "$root/etc/ld.so.preload.autoseal-bak"
+expect "dpkg --purge: /etc/ld.so.preload exactly as before" same_as_orig
+
+# no file before: enable creates it, purge leaves no file behind
+rm -f "$preload"
+inroot sh -c 'dpkg -i /tmp/debs/autoseal_*.deb' >"$tmp/dpkg2.log" 2>&1 || { cat "$tmp/dpkg2.log"; bad "dpkg -i again"; }
+out=$(inroot autoseal enable --system 2>&1); rc=$?
+expect "enable without a file: exit 0, file holds the entry only ($out)" \
+    test $rc -eq 0 -a "$(cat "$preload")" = "$pkglib"
+expect "... programs run quietly" quiet_in_root /bin/true
+out=$(inroot dpkg --purge autoseal 2>&1); rc=$?
+expect "dpkg --purge while enabled: exit 0, no ld.so complaint" test $rc -eq 0 -a -z "$(grep -E 'ERROR: ld.so|cannot be preloaded' <<<"$out")"
+expect "dpkg --purge: no /etc/ld.so.preload (there was none)" test ! -e "$preload"
+expect "after purge programs run quietly" quiet_in_root /bin/true
 
 expect "host /etc/ld.so.preload untouched" test "$(cat /etc/ld.so.preload 2>/dev/null; echo "rc=$?")" = "$host_preload"
 echo "$fails failed"
