@@ -3,6 +3,7 @@
 #   -fstack-protector-strong     canary from the thread's TCB (%fs:0x28)
 #   -fstack-clash-protection     probes large stack allocations
 #   -fcf-protection              x86 IBT/SHSTK: endbr64 + GNU property note
+#   -mbranch-protection=standard aarch64 BTI + PAC (where the compiler has it)
 #   -D_FORTIFY_SOURCE=2          optimised builds only (it needs -O), not
 #                                with ASan (which intercepts the same calls)
 #   -Wl,-z,relro,-z,now          executables (the shared libraries already
@@ -15,13 +16,22 @@ option(AUTOSEAL_HARDENING "Build with stack protector, CET, FORTIFY and full REL
 
 add_library(autoseal_hardening INTERFACE)
 if(AUTOSEAL_HARDENING)
-  foreach(flag -fstack-protector-strong -fstack-clash-protection -fcf-protection)
+  set(_flags -fstack-protector-strong -fstack-clash-protection)
+  if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64|i.86")
+    list(APPEND _flags -fcf-protection)
+  elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64")
+    list(APPEND _flags -mbranch-protection=standard)
+  endif()
+  # -Werror: clang accepts some flags of other targets with only a warning
+  set(CMAKE_REQUIRED_FLAGS -Werror)
+  foreach(flag ${_flags})
     string(MAKE_C_IDENTIFIER "AUTOSEAL_HAVE${flag}" var)
     check_c_compiler_flag(${flag} ${var})
     if(${var})
       target_compile_options(autoseal_hardening INTERFACE ${flag})
     endif()
   endforeach()
+  unset(CMAKE_REQUIRED_FLAGS)
   if(NOT AUTOSEAL_ASAN)
     # -U first: CPPFLAGS from dpkg-buildflags (or a distribution compiler
     # default) may already define it, possibly to another level.
