@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages, the way a distribution builds and a user installs them:
-#   1. dpkg-buildpackage -us -uc -b in a clean copy of the source tree
+#   1. apt-get build-dep ./ and dpkg-buildpackage -us -uc -b in a clean copy
+#      of the source tree, on a fresh Debian 12 root with build-essential only
 #   2. contents of autoseal, libautoseal-api0, libautoseal-dev
 #   3. lintian: no error and no warning (explained ones are overridden in debian/)
 #   4. hardening-check on the installed executables and libraries
@@ -21,7 +22,7 @@ bad() { echo "FAIL  $*"; fails=$((fails + 1)); }
 expect() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 die() { echo "FAIL  $*"; echo "$((fails + 1)) failed"; exit 1; }
 [[ $(id -u) -eq 0 ]] || die "needs root (chroot, dpkg -i into the chroot)"
-for t in dpkg-buildpackage dh lintian hardening-check fakeroot unshare chroot python3; do
+for t in lintian hardening-check unshare chroot python3 cc pkg-config; do
     command -v $t >/dev/null || die "$t missing (scripts/packages/package.txt)"
 done
 tmp=$(mktemp -d /tmp/autoseal-deb.XXXXXX)
@@ -32,16 +33,33 @@ host_preload=$(cat /etc/ld.so.preload 2>/dev/null; echo "rc=$?")
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 pkglib=/usr/lib/$multiarch/autoseal/libautoseal.so
 
-# 1. build from a clean tree: only the files git knows (no build directories)
-mkdir -p "$tmp/src"
+# inchroot DIR CMD...: CMD inside DIR, with its own /proc, in a private mount namespace
+inchroot() {
+    local dir=$1; shift
+    unshare --mount --propagation private -- \
+        sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$dir" "$@"
+}
+
+# 1. build from a clean tree (only the files git knows) on a fresh Debian 12
+#    with nothing but build-essential: apt-get build-dep proves Build-Depends
+broot=$tmp/buildroot
+"$src/scripts/debian-root.sh" builder "$broot" build-essential >"$tmp/broot.log" 2>&1 ||
+    { cat "$tmp/broot.log"; die "debian-root.sh builder failed"; }
+mkdir -p "$broot/build/autoseal"
 if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
-    (cd "$src" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -xf - -C "$tmp/src"
+    (cd "$src" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -xf - -C "$broot/build/autoseal"
 else
-    tar -C "$src" --exclude='./build*' -cf - . | tar -xf - -C "$tmp/src"
+    tar -C "$src" --exclude='./build*' -cf - . | tar -xf - -C "$broot/build/autoseal"
 fi
-(cd "$tmp/src" && dpkg-buildpackage -us -uc -b -j2) >"$tmp/build.log" 2>&1 ||
+inchroot "$broot" sh -c 'export DEBIAN_FRONTEND=noninteractive
+    apt-get -o DPkg::Lock::Timeout=900 update -qq &&
+    apt-get -o DPkg::Lock::Timeout=900 build-dep -y -qq --no-install-recommends /build/autoseal/' \
+    >"$tmp/builddep.log" 2>&1 || { tail -n 30 "$tmp/builddep.log"; die "apt-get build-dep ./ failed"; }
+ok "apt-get build-dep ./ on a fresh Debian 12 (build-essential only)"
+inchroot "$broot" sh -c 'cd /build/autoseal && dpkg-buildpackage -us -uc -b -j2' >"$tmp/build.log" 2>&1 ||
     { tail -n 40 "$tmp/build.log"; die "dpkg-buildpackage -us -uc -b failed"; }
 ok "dpkg-buildpackage -us -uc -b"
+cp "$broot"/build/*.deb "$broot"/build/*.changes "$broot"/build/*.buildinfo "$tmp/"
 deb() { ls "$tmp"/"$1"_*.deb 2>/dev/null | head -n1; }
 tool_deb=$(deb autoseal) api_deb=$(deb libautoseal-api0) dev_deb=$(deb libautoseal-dev)
 for d in tool_deb api_deb dev_deb; do
@@ -90,11 +108,7 @@ done
 root=$tmp/root
 "$src/scripts/debian-root.sh" pkgtest "$root" libelf1 >"$tmp/root.log" 2>&1 ||
     { cat "$tmp/root.log"; die "debian-root.sh failed"; }
-# inroot CMD...: CMD inside the chroot, with its own /proc, in a private mount namespace
-inroot() {
-    unshare --mount --propagation private -- \
-        sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$root" "$@"
-}
+inroot() { inchroot "$root" "$@"; }
 mkdir -p "$root/tmp/debs"
 cp "$tool_deb" "$api_deb" "$dev_deb" "$root/tmp/debs/"
 inroot sh -c 'dpkg -i /tmp/debs/*.deb' >"$tmp/dpkg.log" 2>&1
