@@ -23,8 +23,11 @@ for c in gcc clang; do
         if cmake -S . -B "$dir" -DAUTOSEAL_WERROR=ON -DCMAKE_BUILD_TYPE=$t \
                  -DCMAKE_C_COMPILER="${cc[$c]}" -DCMAKE_CXX_COMPILER="${cxx[$c]}" >"$dir.log" 2>&1 &&
            cmake --build "$dir" -j 2 >>"$dir.log" 2>&1; then
-            # a warning that is not an error (see src/lib/CMakeLists.txt) is still reported
+            # Clean means no warning at all, bar the one documented in
+            # src/lib/CMakeLists.txt (kept a warning until init.c's rewrite).
+            other=$(grep -E 'warning:' "$dir.log" | grep -v -E 'src/lib/init\.c:.*\[-Wstring-compare\]' | sort -u)
             grep -E 'warning:' "$dir.log" | sort -u >&2 || true
+            [[ -z $other ]] || failed+=("$c-$t(warnings)")
         else
             grep -E 'error|warning:' "$dir.log" | head -n 40 >&2
             failed+=("$c-$t")

@@ -64,6 +64,9 @@ static int load(const char *path, char **buf, size_t *len, struct stat *st)
     if (lstat(path, st) != 0) {
         return errno == ENOENT ? 0 : -errno;
     }
+    if (!S_ISREG(st->st_mode)) {
+        return -EINVAL; /* a symbolic link would be replaced by a file: refuse */
+    }
     int r = read_file(path, (size_t)1 << 20, true, buf, len);
     if (r != 0) {
         return r;
@@ -198,7 +201,9 @@ static int do_enable(const struct target *t)
     size_t len;
     int r = load(t->file, &buf, &len, &st);
     if (r != 0) {
-        warnx_("%s: %s", t->file, r == -EINVAL ? "not a regular text file" : strerror(-r));
+        warnx_("%s: %s", t->file,
+               r == -EINVAL ? "not a regular text file (a symbolic link? edit its target)"
+                            : strerror(-r));
         return EXIT_CHECK;
     }
     char *other = NULL;
