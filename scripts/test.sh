@@ -2,9 +2,13 @@
 # Set up, build and run every test.  Idempotent; safe on a fresh Debian 12.
 #
 #   1. the whole ctest suite (unit, e2e, jit, cli, api, compat, attack,
-#      faults, bench --quick) on a -Werror build in build/
+#      faults, bench --quick; not package) on a -Werror build in build/
 #   2. clang-tidy and cppcheck on src/
 #   3. unit, e2e, attack and faults again on an ASan+UBSan build (build-san/)
+#   4. gcc and clang, Debug/Release/RelWithDebInfo with -Werror
+#      (build-matrix/), unit and e2e on the clang Release build
+#   5. the Debian packages (ctest label package: dpkg-buildpackage, lintian,
+#      install, enable and disable in a Debian 12 chroot)
 # Every stage runs; the script fails if any stage failed.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -20,9 +24,11 @@ stage() { # name command...
 }
 
 stage build build "$AUTOSEAL_ROOT/build"
-stage tests ctest --test-dir build --output-on-failure -j 2 --timeout 900
+stage tests ctest --test-dir build --output-on-failure -j 2 --timeout 900 -LE '^package$'
 stage static-analysis ./scripts/static-analysis.sh build
 stage sanitizers ./scripts/sanitize.sh
+stage build-matrix ./scripts/build-matrix.sh
+stage package ctest --test-dir build --output-on-failure --timeout 1800 -L '^package$'
 
 if ((${#failed[@]})); then
     log "FAILED stages: ${failed[*]}"

@@ -267,7 +267,7 @@ int autoseal_lock(void)
                 continue;
             }
             sc->state = SECT_RO;
-            /* fall through */
+            __attribute__((fallthrough));
         case SECT_RO:
             rc = raw_seal(sc->start, len);
             if (rc == 0) {

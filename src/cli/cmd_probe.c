@@ -1,6 +1,8 @@
 /* autoseal probe: what this machine offers for sealing. */
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 
 #include "cmds.h"
 #include "config.h"
+#include "probe.h"
 #include "smaps.h"
 #include "util.h"
 
@@ -31,20 +34,16 @@ static const char probe_help[] =
     "private mapping in a child process: available, ENOSYS, refused by seccomp\n"
     "with EPERM or killed with SIGSYS), whether the kernel seals system\n"
     "mappings ([vdso] has the VmFlags token sl), PR_SET_MDWE support\n"
-    "(prctl PR_GET_MDWE), and whether libautoseal loads (/bin/true run with it\n"
-    "preloaded and AUTOSEAL_OPTIONS=log=stderr must print its startup line).\n"
+    "(prctl PR_GET_MDWE), whether libautoseal loads (/bin/true run with it\n"
+    "preloaded and AUTOSEAL_OPTIONS=log=stderr must print its startup line),\n"
+    "and which system configuration file that library reads (recorded in the\n"
+    "library file itself, section .autoseal.sysconf) and whether it exists.\n"
     "\n"
     "Exit status: 0 mseal works and the library loads, 1 otherwise, 2 usage error.\n";
 
 enum { CHILD_UNSEALED = 200, CHILD_MMAP_FAILED = 201 };
 
-struct mseal_result {
-    const char *status; /* available, enosys, eperm, sigsys, error */
-    int err;
-    char detail[160];
-};
-
-static void probe_mseal(struct mseal_result *r)
+void probe_mseal(struct mseal_result *r)
 {
     memset(r, 0, sizeof *r);
     pid_t pid = fork();
@@ -133,13 +132,63 @@ static int probe_vdso(void)
     return res;
 }
 
-/* Run /bin/true with the library preloaded; keep its startup line. */
-static bool probe_library(const char *lib, char *line, size_t linelen, char *why, size_t whylen)
+/* The system configuration path compiled into the library file (section
+ * .autoseal.sysconf, src/lib/sysconf.c); NULL if the file has none. */
+static char *library_sysconf(const char *lib)
 {
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        return NULL;
+    }
+    int fd = open(lib, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return NULL;
+    }
+    char *res = NULL;
+    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+    size_t shstrndx;
+    if (elf != NULL && elf_kind(elf) == ELF_K_ELF && elf_getshdrstrndx(elf, &shstrndx) == 0) {
+        for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL && res == NULL;
+             scn = elf_nextscn(elf, scn)) {
+            GElf_Shdr sh;
+            const char *name;
+            if (gelf_getshdr(scn, &sh) == NULL ||
+                (name = elf_strptr(elf, shstrndx, sh.sh_name)) == NULL ||
+                strcmp(name, ".autoseal.sysconf") != 0 || sh.sh_type != SHT_PROGBITS) {
+                continue;
+            }
+            Elf_Data *d = elf_getdata(scn, NULL);
+            if (d != NULL && d->d_buf != NULL && d->d_size > 1 && d->d_size < 4096 &&
+                memchr(d->d_buf, '\0', d->d_size) == (char *)d->d_buf + d->d_size - 1 &&
+                ((const char *)d->d_buf)[0] == '/') {
+                res = xstrdup(d->d_buf);
+            }
+        }
+    }
+    if (elf != NULL) {
+        elf_end(elf);
+    }
+    close(fd);
+    return res;
+}
+
+bool probe_library(const char *root, const char *lib, char *line, size_t linelen, char *why,
+                   size_t whylen, char **stderr_out)
+{
+    if (stderr_out != NULL) {
+        *stderr_out = NULL;
+    }
     line[0] = why[0] = '\0';
-    if (access(lib, R_OK) != 0) {
-        snprintf(why, whylen, "%s: %s", lib, strerror(errno));
-        return false;
+    bool chrooted = root != NULL && root[0] != '\0' && strcmp(root, "/") != 0;
+    if (lib != NULL) {
+        char *full = xasprintf("%s%s", chrooted ? root : "", lib);
+        int r = access(full, R_OK);
+        if (r != 0) {
+            snprintf(why, whylen, "%s: %s", full, strerror(errno));
+        }
+        free(full);
+        if (r != 0) {
+            return false;
+        }
     }
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -160,8 +209,17 @@ static bool probe_library(const char *lib, char *line, size_t linelen, char *why
             dup2(devnull, 0);
             dup2(devnull, 1);
         }
-        setenv("LD_PRELOAD", lib, 1);
+        if (chrooted && (chroot(root) != 0 || chdir("/") != 0)) {
+            dprintf(2, "chroot %s: %s\n", root, strerror(errno));
+            _exit(127);
+        }
+        if (lib != NULL) {
+            setenv("LD_PRELOAD", lib, 1);
+        } else {
+            unsetenv("LD_PRELOAD"); /* only what /etc/ld.so.preload names */
+        }
         setenv("AUTOSEAL_OPTIONS", "log=stderr,loglevel=info", 1);
+        unsetenv("AUTOSEAL_CONFIG"); /* the system file, as services see it */
         execl("/bin/true", "true", (char *)NULL);
         _exit(127);
     }
@@ -197,6 +255,9 @@ static bool probe_library(const char *lib, char *line, size_t linelen, char *why
                  out.len ? "; stderr: " : "", (int)(out.len > 200 ? 200 : out.len),
                  out.s ? out.s : "");
     }
+    if (stderr_out != NULL) {
+        *stderr_out = xstrdup(out.s ? out.s : "");
+    }
     sb_free(&out);
     return ok;
 }
@@ -227,8 +288,16 @@ int cmd_probe(int argc, char **argv)
     const char *how;
     char *lib = autoseal_library_path(&how);
     char line[512], why[512];
-    bool loads = probe_library(lib, line, sizeof line, why, sizeof why);
+    bool loads = probe_library(NULL, lib, line, sizeof line, why, sizeof why, NULL);
     bool mseal_ok = !strcmp(ms.status, "available");
+    const char *conf_from = "library";
+    char *conf = library_sysconf(lib);
+    if (conf == NULL) { /* a library without the section: this build's path */
+        conf = xstrdup(AUTOSEAL_SYSCONF);
+        conf_from = "tool";
+    }
+    bool conf_exists = access(conf, F_OK) == 0;
+    const char *env_conf = getenv("AUTOSEAL_CONFIG");
 
     if (json) {
         printf("{\"autoseal_version\":\"%s\",\"kernel\":", AUTOSEAL_VERSION);
@@ -257,6 +326,15 @@ int cmd_probe(int argc, char **argv)
         } else {
             json_str(stdout, why);
         }
+        fputs("},\"config\":{\"path\":", stdout);
+        json_str(stdout, conf);
+        printf(",\"from\":\"%s\",\"exists\":%s,\"environment\":", conf_from,
+               conf_exists ? "true" : "false");
+        if (env_conf != NULL && env_conf[0] != '\0') {
+            json_str(stdout, env_conf);
+        } else {
+            fputs("null", stdout);
+        }
         puts("}}");
     } else {
         printf("kernel:                 %s\n", u.release);
@@ -276,7 +354,16 @@ int cmd_probe(int argc, char **argv)
         } else {
             printf("library loads:          no: %s\n", why);
         }
+        printf("configuration file:     %s (%s; %s)\n", conf,
+               conf_exists ? "exists" : "does not exist: built-in defaults",
+               !strcmp(conf_from, "library") ? "the path compiled into the library"
+                                             : "this tool's path: the library does not record one");
+        if (env_conf != NULL && env_conf[0] != '\0') {
+            printf("AUTOSEAL_CONFIG:        %s (replaces it for unprivileged programs run from here)\n",
+                   env_conf);
+        }
     }
+    free(conf);
     free(lib);
     return mseal_ok && loads ? EXIT_OK : EXIT_CHECK;
 }

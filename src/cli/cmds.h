@@ -14,5 +14,7 @@ int cmd_config(int argc, char **argv);
  * problems on stderr; EXIT_OK or EXIT_CHECK.  For commands that enable
  * autoseal. */
 int config_check_system(const char *root, bool quiet);
+int cmd_enable(int argc, char **argv);
+int cmd_disable(int argc, char **argv);
 
 #endif

@@ -19,6 +19,8 @@ static void usage(FILE *f)
           "  systemd [--profile P] [--print] UNIT        drop-in preloading autoseal into UNIT\n"
           "  probe [--json]                              what this machine offers\n"
           "  config check [--env] [FILE]                 validate a configuration file\n"
+          "  enable --system [--root DIR]                preload autoseal system-wide\n"
+          "  disable --system [--root DIR]               remove it from /etc/ld.so.preload\n"
           "\n"
           "Options:\n"
           "  -h, --help       this help (COMMAND --help for a command)\n"
@@ -49,8 +51,8 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {
         {"run", cmd_run},         {"status", cmd_status}, {"check", cmd_check},
-        {"systemd", cmd_systemd}, {"probe", cmd_probe},
-        {"config", cmd_config},
+        {"systemd", cmd_systemd}, {"probe", cmd_probe},   {"enable", cmd_enable},
+        {"disable", cmd_disable}, {"config", cmd_config},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (!strcmp(c, cmds[i].name)) {

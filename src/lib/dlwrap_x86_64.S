@@ -36,6 +36,13 @@ name:                                           \
 
 #ifdef __CET__
 #define ENDBR endbr64;
+/* -fcf-protection: cet.h emits the .note.gnu.property that marks this
+ * object IBT/SHSTK compatible (without it the linker drops the marking
+ * for the whole library, and a preloaded library without it turns CET
+ * off for the process).  Compatible: every entry starts with endbr64,
+ * the call to as_dl_enter returns normally, and the tail jump leaves
+ * the program's return address (and shadow stack) untouched. */
+#include <cet.h>
 #else
 #define ENDBR
 #endif

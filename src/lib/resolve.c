@@ -14,11 +14,8 @@
 #include "inherit.h"
 #include "log.h"
 #include "sys.h"
+#include "sysconf.h"
 
-#ifndef AUTOSEAL_SYSCONF
-#define AUTOSEAL_SYSCONF "/etc/autoseal.conf"
-#endif
-static const char sysconf_path[] = AUTOSEAL_SYSCONF;
 
 /* 0: nothing yet, 1: being resolved, 2: resolved.  Forging it only makes
  * autoseal resolve again into the staging copy, which is no longer read
@@ -120,7 +117,7 @@ static void resolve_policy(void)
      * root and not writable by others (a looser file could weaken every
      * root daemon); a file with any error is ignored as a whole, the
      * built-in defaults apply, and every problem is logged. */
-    const char *cfg_path = sysconf_path;
+    const char *cfg_path = as_sysconf_path;
     bool from_env = false;
     bool strict_owner = true;
     if (!privileged) {

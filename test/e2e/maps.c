@@ -121,14 +121,15 @@ uint64_t telf_symbol(const char *path, const char *name, uint64_t *symsize, char
         return 0;
     }
     uint64_t value = 0;
-    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)m;
+    const Elf64_Ehdr *eh = (const void *)m; /* mmap: page aligned */
     if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
         eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > size ||
+        eh->e_shoff % _Alignof(Elf64_Shdr) != 0 ||
         (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum) {
         snprintf(err, errlen, "not a 64-bit ELF file with section headers");
         goto out;
     }
-    const Elf64_Shdr *sh = (const Elf64_Shdr *)(m + eh->e_shoff);
+    const Elf64_Shdr *sh = (const void *)(m + eh->e_shoff);
     snprintf(err, errlen, "no .symtab (stripped?) or no symbol %s", name);
     for (unsigned i = 0; i < eh->e_shnum; i++) {
         if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) {
@@ -136,11 +137,12 @@ uint64_t telf_symbol(const char *path, const char *name, uint64_t *symsize, char
         }
         const Elf64_Shdr *strs = &sh[sh[i].sh_link];
         if (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset ||
-            strs->sh_offset > size || strs->sh_size > size - strs->sh_offset) {
+            strs->sh_offset > size || strs->sh_size > size - strs->sh_offset ||
+            sh[i].sh_offset % _Alignof(Elf64_Sym) != 0) {
             snprintf(err, errlen, "bad .symtab bounds");
             goto out;
         }
-        const Elf64_Sym *sym = (const Elf64_Sym *)(m + sh[i].sh_offset);
+        const Elf64_Sym *sym = (const void *)(m + sh[i].sh_offset);
         size_t nsym = sh[i].sh_size / sizeof(Elf64_Sym);
         const char *str = (const char *)(m + strs->sh_offset);
         for (size_t j = 0; j < nsym; j++) {
