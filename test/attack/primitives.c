@@ -226,11 +226,12 @@ static int find_main_relro(struct dl_phdr_info *info, size_t size, void *data)
 }
 
 struct lib_find {
+    const char *want; /* basename prefix */
     char path[4096];
     uintptr_t base;
 };
 
-static int find_autoseal(struct dl_phdr_info *info, size_t size, void *data)
+static int find_lib(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
     struct lib_find *lf = data;
@@ -240,7 +241,7 @@ static int find_autoseal(struct dl_phdr_info *info, size_t size, void *data)
     }
     const char *b = strrchr(n, '/');
     b = b ? b + 1 : n;
-    if (strncmp(b, "libautoseal.so", 14) != 0) {
+    if (strncmp(b, lf->want, strlen(lf->want)) != 0) {
         return 0;
     }
     snprintf(lf->path, sizeof lf->path, "%s", n);
@@ -248,7 +249,7 @@ static int find_autoseal(struct dl_phdr_info *info, size_t size, void *data)
     return 1;
 }
 
-/* Look `name` up in the .symtab of an ELF file: its st_value or 0. */
+/* Look `name` up in the .symtab or .dynsym of an ELF file: its st_value or 0. */
 static uint64_t elf_symbol(const char *path, const char *name, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -280,7 +281,8 @@ static uint64_t elf_symbol(const char *path, const char *name, char *err, size_t
     const Elf64_Shdr *sh = (const Elf64_Shdr *)(m + eh->e_shoff);
     snprintf(err, errlen, "no .symtab (stripped?) or no symbol %s", name);
     for (unsigned i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) {
+        if ((sh[i].sh_type != SHT_SYMTAB && sh[i].sh_type != SHT_DYNSYM) ||
+            sh[i].sh_link >= eh->e_shnum) {
             continue;
         }
         const Elf64_Shdr *strs = &sh[sh[i].sh_link];
@@ -338,8 +340,8 @@ static bool setup(const char *column)
                  "libautoseal is not loaded: run with LD_PRELOAD=.../libautoseal.so");
         return false;
     }
-    struct lib_find lf = {{0}, 0};
-    dl_iterate_phdr(find_autoseal, &lf);
+    struct lib_find lf = {"libautoseal.so", {0}, 0};
+    dl_iterate_phdr(find_lib, &lf);
     if (lf.path[0] == '\0') {
         snprintf(setup_error, sizeof setup_error, "libautoseal.so not found by dl_iterate_phdr");
         return false;
@@ -660,6 +662,142 @@ static void p_policy_write(struct report *r)
     r->effect = wrote ? (e == E_INTACT ? E_CHANGED : e) : (e == E_INTACT ? E_FAULT : e);
 }
 
+/* ---- libc's own entry points (issue 12 item 5) ----------------------------
+ * Each reaches the kernel without libautoseal's interposers: only the
+ * kernel's W^X (PR_SET_MDWE, execmem=kernel, which strict uses) refuses. */
+
+typedef int (*mprotect_fn)(void *, size_t, int);
+typedef void *(*mmap_fn)(void *, size_t, int, int, int, off_t);
+
+/* An anonymous RW page holding code (ret), made R-X through fn; run it.
+ * errloc: the __errno_location of fn's libc (another namespace's libc has
+ * its own errno), NULL for ours. */
+static void exec_gain_via_ns(struct report *r, mprotect_fn fn, int *(*errloc)(void),
+                             const char *how)
+{
+    if (fn == NULL) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%s: not found (%s)", how, dlerror());
+        return;
+    }
+    void *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    struct snap s;
+    if (m == MAP_FAILED) {
+        r->effect = E_SETUP;
+        return;
+    }
+    memset(m, 0xc3, PAGE);
+    if (!take_snap(&s, (uintptr_t)m)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    int rc = fn(m, PAGE, PROT_READ | PROT_EXEC);
+    r->err = rc == 0 ? 0 : errloc ? *errloc() : errno;
+    if (rc == 0) {
+        ((void (*)(void))(uintptr_t)m)(); /* the new code runs */
+    }
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+static void exec_gain_via(struct report *r, mprotect_fn fn, const char *how)
+{
+    exec_gain_via_ns(r, fn, NULL, how);
+}
+
+/* An anonymous RWX mapping through fn. */
+static void rwx_mmap_via(struct report *r, mmap_fn fn, const char *how)
+{
+    if (fn == NULL) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%s: not found (%s)", how, dlerror());
+        return;
+    }
+    void *m = fn(NULL, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+                 -1, 0);
+    r->err = m == MAP_FAILED ? errno : 0;
+    if (m == MAP_FAILED) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "%s: no mapping created", how);
+        return;
+    }
+    char p[5];
+    perms_of((uintptr_t)m, p);
+    r->effect = strncmp(p, "rwx", 3) == 0 ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "%s: new mapping %p %s", how, m, p);
+}
+
+static void *libc_handle(void)
+{
+    return dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+}
+
+static void p_dlvsym_next_mprotect(struct report *r)
+{
+    exec_gain_via(r, (mprotect_fn)(uintptr_t)dlvsym(RTLD_NEXT, "mprotect", "GLIBC_2.2.5"),
+                  "dlvsym(RTLD_NEXT)");
+}
+
+static void p_dlsym_libc_mprotect(struct report *r)
+{
+    void *h = libc_handle();
+    exec_gain_via(r, h ? (mprotect_fn)(uintptr_t)dlsym(h, "mprotect") : NULL, "dlsym(libc)");
+}
+
+static void p_dunder_mprotect(struct report *r)
+{
+    exec_gain_via(r, (mprotect_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "__mprotect"), "__mprotect");
+}
+
+static void p_dunder_mmap(struct report *r)
+{
+    rwx_mmap_via(r, (mmap_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "__mmap"), "__mmap");
+}
+
+static void p_dlmopen_libc_mprotect(struct report *r)
+{
+    void *h = dlmopen(LM_ID_NEWLM, "libc.so.6", RTLD_NOW);
+    int *(*errloc)(void) = h ? (int *(*)(void))(uintptr_t)dlsym(h, "__errno_location") : NULL;
+    exec_gain_via_ns(r, h && errloc ? (mprotect_fn)(uintptr_t)dlsym(h, "mprotect") : NULL,
+                     errloc, "dlmopen(libc)");
+}
+
+/* A return-oriented chain's view: libc's mprotect by address, found
+ * from libc's load base and its .dynsym, no symbol lookup at all. */
+static void p_libc_mprotect_by_address(struct report *r)
+{
+    struct lib_find lf = {"libc.so.6", {0}, 0};
+    dl_iterate_phdr(find_lib, &lf);
+    char err[200] = "libc.so.6 not found by dl_iterate_phdr";
+    uint64_t v = lf.path[0] ? elf_symbol(lf.path, "mprotect", err, sizeof err) : 0;
+    if (v == 0) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%.150s", err);
+        return;
+    }
+    exec_gain_via(r, (mprotect_fn)(lf.base + (uintptr_t)v), "libc mprotect by address");
+}
+
+static void p_deepbind_mmap_rwx(struct report *r)
+{
+    void *h = dlopen(AS_DEEPBIND_LIB, RTLD_NOW | RTLD_DEEPBIND);
+    void *(*fn)(int *) = h ? (void *(*)(int *))(uintptr_t)dlsym(h, "as_deep_mmap_rwx") : NULL;
+    if (fn == NULL) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%.150s", dlerror());
+        return;
+    }
+    void *m = fn(&r->err);
+    if (m == MAP_FAILED) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "RTLD_DEEPBIND library: no mapping created");
+        return;
+    }
+    char p[5];
+    perms_of((uintptr_t)m, p);
+    r->effect = strncmp(p, "rwx", 3) == 0 ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "RTLD_DEEPBIND library: new mapping %p %s", m, p);
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 enum column { C_OFF = 0, C_DEFAULT, C_STRICT, C_JIT, C_COUNT };
@@ -698,9 +836,19 @@ static const struct primitive primitives[] = {
     {"heap-mprotect-exec", p_heap_exec, {OK, OK, ACCES, OK}},
     {"anon-mmap-rwx", p_wx_mmap, {OK, OK, ACCES, OK}},
     {"anon-mprotect-rw-to-rwx", p_wx_mprotect, {OK, OK, ACCES, OK}},
-    /* the same through raw system calls: not stopped (documented hole) */
-    {"heap-mprotect-exec-syscall", p_heap_exec_raw, {OK, OK, OK, OK}},
-    {"anon-mmap-rwx-syscall", p_wx_mmap_raw, {OK, OK, OK, OK}},
+    /* the same through raw system calls: only the kernel's W^X (MDWE,
+     * strict's execmem=kernel) stops them */
+    {"heap-mprotect-exec-syscall", p_heap_exec_raw, {OK, OK, ACCES, OK}},
+    {"anon-mmap-rwx-syscall", p_wx_mmap_raw, {OK, OK, ACCES, OK}},
+    /* libc's own entry points and RTLD_DEEPBIND: past the interposers,
+     * refused by MDWE in strict */
+    {"anon-mprotect-rx-dlvsym-next", p_dlvsym_next_mprotect, {OK, OK, ACCES, OK}},
+    {"anon-mprotect-rx-dlsym-libc", p_dlsym_libc_mprotect, {OK, OK, ACCES, OK}},
+    {"anon-mprotect-rx-__mprotect", p_dunder_mprotect, {OK, OK, ACCES, OK}},
+    {"anon-mmap-rwx-__mmap", p_dunder_mmap, {OK, OK, ACCES, OK}},
+    {"anon-mprotect-rx-dlmopen-libc", p_dlmopen_libc_mprotect, {OK, OK, ACCES, OK}},
+    {"anon-mprotect-rx-libc-by-address", p_libc_mprotect_by_address, {OK, OK, ACCES, OK}},
+    {"anon-mmap-rwx-rtld-deepbind", p_deepbind_mmap_rwx, {OK, OK, ACCES, OK}},
     /* writable data: sealed in strict only (data=seal) */
     {"data-mprotect-ro", p_data_ro, {OK, OK, PERM, OK}},
     {"bss-mprotect-ro", p_bss_ro, {OK, OK, PERM, OK}},
