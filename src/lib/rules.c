@@ -8,9 +8,6 @@
 #ifndef SHM_EXEC
 #define SHM_EXEC 0100000
 #endif
-#ifndef MADV_DONTNEED_LOCKED
-#define MADV_DONTNEED_LOCKED 24
-#endif
 
 static struct as_verdict deny(int reason, int err)
 {
@@ -89,21 +86,40 @@ struct as_verdict as_rule_shmat(const struct as_policy *p, int shmflg)
     return v; /* shared memory is never sealed: shmdt would leak */
 }
 
+/* Advice that leaves the contents of a copied-on-write file page alone
+ * (checked on Linux 6.18 against a sealed, written-then-read-only private
+ * file page: each leaves the written bytes in place).  Everything else on
+ * sealed RELRO is refused, including values this list does not know yet:
+ * DONTNEED, DONTNEED_LOCKED and GUARD_INSTALL+GUARD_REMOVE revert the page
+ * to the file's bytes, DONTFORK leaves a child without the mapping (free to
+ * map something else there), FREE/REMOVE/WIPEONFORK/HWPOISON and the rest
+ * have no business on relocated pointers. */
+bool as_rule_madvise_harmless(int advice)
+{
+    switch (advice) {
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+    case MADV_DOFORK:
+    case MADV_HUGEPAGE:
+    case MADV_NOHUGEPAGE:
+    case MADV_DONTDUMP:
+    case MADV_DODUMP:
+    case 20: /* MADV_COLD */
+    case 22: /* MADV_POPULATE_READ */
+        return true;
+    default:
+        return false;
+    }
+}
+
 struct as_verdict as_rule_madvise(const struct as_policy *p, int advice, bool relro_overlap)
 {
     struct as_verdict v = {AS_OK, 0, false};
     (void)p;
-    switch (advice) {
-    case MADV_DONTNEED:
-    case MADV_FREE:
-    case MADV_REMOVE:
-    case MADV_DONTNEED_LOCKED:
-        if (relro_overlap) {
-            return deny(AS_DENY_RELRO, EPERM);
-        }
-        break;
-    default:
-        break;
+    if (relro_overlap && !as_rule_madvise_harmless(advice)) {
+        return deny(AS_DENY_RELRO, EPERM);
     }
     return v;
 }

@@ -16,7 +16,7 @@ enum as_reason {
     AS_OK = 0,
     AS_DENY_WX,        /* writable and executable at once (wx=deny) */
     AS_DENY_EXECMEM,   /* new executable memory (execmem=deny|kernel) */
-    AS_DENY_RELRO,     /* destructive madvise on sealed RELRO */
+    AS_DENY_RELRO,     /* madvise on sealed RELRO other than harmless advice */
 };
 
 struct as_verdict {
@@ -36,8 +36,10 @@ struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, i
 struct as_verdict as_rule_mprotect(const struct as_policy *p, int prot,
                                    const struct as_region_info *ri);
 struct as_verdict as_rule_shmat(const struct as_policy *p, int shmflg);
-/* relro_overlap: the range overlaps a RELRO range autoseal sealed. */
+/* relro_overlap: the range overlaps a RELRO range autoseal sealed.  On
+ * sealed RELRO only as_rule_madvise_harmless() advice is allowed. */
 struct as_verdict as_rule_madvise(const struct as_policy *p, int advice, bool relro_overlap);
+bool as_rule_madvise_harmless(int advice);
 
 /* Does mprotect with this prot need the region info (a /proc lookup)? */
 bool as_rule_mprotect_needs_info(const struct as_policy *p, int prot);

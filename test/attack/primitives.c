@@ -492,6 +492,22 @@ static void madvise_attack(struct report *r, bool raw)
     r->effect = compare_snap(&s, r->note, sizeof r->note);
 }
 
+/* MADV_GUARD_INSTALL then MADV_GUARD_REMOVE (Linux 6.13): the page comes
+ * back as the file's bytes, unrelocated (issue 12 item 1). */
+static void p_relro_madvise_guard(struct report *r)
+{
+    struct snap s;
+    if (!take_snap(&s, relro_page)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    r->err = call_err(madvise((void *)relro_page, PAGE, 102 /* MADV_GUARD_INSTALL */));
+    if (r->err == 0) {
+        r->err = call_err(madvise((void *)relro_page, PAGE, 103 /* MADV_GUARD_REMOVE */));
+    }
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
 static void p_relro_madvise_libc(struct report *r)
 {
     madvise_attack(r, false);
@@ -831,6 +847,8 @@ static const struct primitive primitives[] = {
      * madvise() interposer refuses it, a raw syscall bypasses that. */
     {"relro-madvise-dontneed-libc", p_relro_madvise_libc, {OK, PERM, PERM, PERM}},
     {"relro-madvise-dontneed-syscall", p_relro_madvise_raw, {OK, OK, OK, OK}},
+    /* advice the rule did not know: refused by an allow-list */
+    {"relro-madvise-guard-install-remove", p_relro_madvise_guard, {OK, PERM, PERM, PERM}},
     /* new executable memory: allowed unless execmem=deny / wx=deny (strict) */
     {"data-mprotect-exec", p_data_exec, {OK, OK, ACCES, OK}},
     {"heap-mprotect-exec", p_heap_exec, {OK, OK, ACCES, OK}},

@@ -89,6 +89,25 @@ START_TEST(madvise_on_relro)
     ck_assert_int_eq(as_rule_madvise(&p, MADV_REMOVE, true).reason, AS_DENY_RELRO);
     ck_assert_int_eq(as_rule_madvise(&p, MADV_DONTNEED, false).reason, AS_OK);
     ck_assert_int_eq(as_rule_madvise(&p, MADV_WILLNEED, true).reason, AS_OK);
+    /* fail closed: only a short list of advice is allowed on sealed RELRO */
+    static const int refused[] = {MADV_DONTNEED, 5, 6, 7, MADV_FREE, MADV_REMOVE, MADV_DONTFORK,
+                                  MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_WIPEONFORK,
+                                  MADV_KEEPONFORK, 21 /* PAGEOUT */, 23 /* POPULATE_WRITE */,
+                                  24 /* DONTNEED_LOCKED */, 25 /* COLLAPSE */, MADV_HWPOISON,
+                                  101 /* SOFT_OFFLINE */, 102 /* GUARD_INSTALL */,
+                                  103 /* GUARD_REMOVE */, 104, 1000, -1};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        struct as_verdict v = as_rule_madvise(&p, refused[i], true);
+        ck_assert_msg(v.reason == AS_DENY_RELRO && v.err == EPERM, "advice %d", refused[i]);
+        ck_assert_int_eq(as_rule_madvise(&p, refused[i], false).reason, AS_OK);
+    }
+    static const int allowed[] = {MADV_NORMAL, MADV_RANDOM,    MADV_SEQUENTIAL, MADV_WILLNEED,
+                                  MADV_DOFORK, MADV_HUGEPAGE,  MADV_NOHUGEPAGE, MADV_DONTDUMP,
+                                  MADV_DODUMP, 20 /* COLD */, 22 /* POPULATE_READ */};
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        ck_assert_msg(as_rule_madvise(&p, allowed[i], true).reason == AS_OK, "advice %d",
+                      allowed[i]);
+    }
 }
 END_TEST
 
