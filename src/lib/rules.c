@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/shm.h>
 
 #ifndef SHM_EXEC
@@ -124,6 +125,19 @@ struct as_verdict as_rule_madvise(const struct as_policy *p, int advice, bool re
     return v;
 }
 
+struct as_verdict as_rule_personality(const struct as_policy *p, unsigned long persona)
+{
+    struct as_verdict v = {AS_OK, 0, false};
+    /* the kernel takes an unsigned int: 0xffffffff only queries */
+    if ((unsigned)persona == 0xffffffffu || !(persona & READ_IMPLIES_EXEC)) {
+        return v;
+    }
+    if (p->wx == AS_WX_DENY || execmem_denied(p)) {
+        return deny(AS_DENY_PERSONALITY, EPERM);
+    }
+    return v;
+}
+
 const char *as_reason_name(int reason)
 {
     switch (reason) {
@@ -135,6 +149,8 @@ const char *as_reason_name(int reason)
         return "execmem";
     case AS_DENY_RELRO:
         return "relro-advice";
+    case AS_DENY_PERSONALITY:
+        return "read-implies-exec";
     default:
         return "?";
     }

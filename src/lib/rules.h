@@ -17,6 +17,7 @@ enum as_reason {
     AS_DENY_WX,        /* writable and executable at once (wx=deny) */
     AS_DENY_EXECMEM,   /* new executable memory (execmem=deny|kernel) */
     AS_DENY_RELRO,     /* madvise on sealed RELRO other than harmless advice */
+    AS_DENY_PERSONALITY, /* personality(READ_IMPLIES_EXEC) under wx=deny/execmem */
 };
 
 struct as_verdict {
@@ -40,6 +41,11 @@ struct as_verdict as_rule_shmat(const struct as_policy *p, int shmflg);
  * sealed RELRO only as_rule_madvise_harmless() advice is allowed. */
 struct as_verdict as_rule_madvise(const struct as_policy *p, int advice, bool relro_overlap);
 bool as_rule_madvise_harmless(int advice);
+
+/* personality(2): setting READ_IMPLIES_EXEC makes every readable mapping
+ * executable (mmap RW yields rwx): refused (EPERM) under wx=deny or
+ * execmem=deny|kernel.  Queries (0xffffffff) are always allowed. */
+struct as_verdict as_rule_personality(const struct as_policy *p, unsigned long persona);
 
 /* Does mprotect with this prot need the region info (a /proc lookup)? */
 bool as_rule_mprotect_needs_info(const struct as_policy *p, int prot);

@@ -197,3 +197,16 @@ int as_do_madvise(void *addr, size_t len, int advice, void *caller)
     }
     return 0;
 }
+
+int as_do_personality(unsigned long persona, void *caller)
+{
+    const struct as_policy *p = as_policy();
+    if (p->mode != AS_MODE_OFF) {
+        struct as_verdict v = as_rule_personality(p, persona);
+        if (refuse("personality", &v, NULL, 0, 0, caller)) {
+            return (int)fail(v.err);
+        }
+    }
+    /* never fails in the kernel: the previous persona */
+    return (int)as_syscall3(__NR_personality, (long)(unsigned)persona, 0, 0);
+}

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -678,6 +679,37 @@ static void p_policy_write(struct report *r)
     r->effect = wrote ? (e == E_INTACT ? E_CHANGED : e) : (e == E_INTACT ? E_FAULT : e);
 }
 
+/* personality(READ_IMPLIES_EXEC), then a plain RW mmap: the kernel makes
+ * it rwx; write code there and run it (issue 12 item 3). */
+static void p_read_implies_exec(struct report *r)
+{
+    int rc = personality(READ_IMPLIES_EXEC);
+    r->err = rc == -1 ? errno : 0;
+    if (rc == -1) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "persona %#x", personality(0xffffffff));
+        return;
+    }
+    unsigned char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        /* the kernel's W^X (MDWE) refuses an rwx mapping: count as refused */
+        r->err = errno;
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "personality ok, mmap RW refused");
+        return;
+    }
+    char p[5];
+    perms_of((uintptr_t)m, p);
+    bool ran = false;
+    if (p[2] == 'x') {
+        m[0] = 0xc3; /* ret */
+        ((void (*)(void))(uintptr_t)m)();
+        ran = true;
+    }
+    r->effect = ran ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "mmap RW gave %s%s", p, ran ? ", code written there ran" : "");
+}
+
 /* ---- libc's own entry points (issue 12 item 5) ----------------------------
  * Each reaches the kernel without libautoseal's interposers: only the
  * kernel's W^X (PR_SET_MDWE, execmem=kernel, which strict uses) refuses. */
@@ -858,6 +890,8 @@ static const struct primitive primitives[] = {
      * strict's execmem=kernel) stops them */
     {"heap-mprotect-exec-syscall", p_heap_exec_raw, {OK, OK, ACCES, OK}},
     {"anon-mmap-rwx-syscall", p_wx_mmap_raw, {OK, OK, ACCES, OK}},
+    /* two libc calls to W+X memory: personality(READ_IMPLIES_EXEC), mmap RW */
+    {"personality-read-implies-exec", p_read_implies_exec, {OK, OK, PERM, OK}},
     /* libc's own entry points and RTLD_DEEPBIND: past the interposers,
      * refused by MDWE in strict */
     {"anon-mprotect-rx-dlvsym-next", p_dlvsym_next_mprotect, {OK, OK, ACCES, OK}},

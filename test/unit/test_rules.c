@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/shm.h>
 
 #include "procmaps.h"
@@ -111,6 +112,24 @@ START_TEST(madvise_on_relro)
 }
 END_TEST
 
+START_TEST(personality_read_implies_exec)
+{
+    struct as_policy def = pol(""), strict = pol("profile=strict"), wx = pol("wx=deny"),
+                     em = pol("execmem=deny");
+    ck_assert_int_eq(as_rule_personality(&def, READ_IMPLIES_EXEC).reason, AS_OK);
+    struct as_verdict v = as_rule_personality(&strict, READ_IMPLIES_EXEC | ADDR_NO_RANDOMIZE);
+    ck_assert_int_eq(v.reason, AS_DENY_PERSONALITY);
+    ck_assert_int_eq(v.err, EPERM);
+    ck_assert_int_eq(as_rule_personality(&wx, READ_IMPLIES_EXEC).reason, AS_DENY_PERSONALITY);
+    ck_assert_int_eq(as_rule_personality(&em, READ_IMPLIES_EXEC).reason, AS_DENY_PERSONALITY);
+    /* queries and other flags are fine */
+    ck_assert_int_eq(as_rule_personality(&strict, 0xffffffffu).reason, AS_OK);
+    ck_assert_int_eq(as_rule_personality(&strict, 0xffffffffffffffffu).reason, AS_OK);
+    ck_assert_int_eq(as_rule_personality(&strict, ADDR_NO_RANDOMIZE).reason, AS_OK);
+    ck_assert_int_eq(as_rule_personality(&strict, PER_LINUX).reason, AS_OK);
+}
+END_TEST
+
 static void fold(const char *const *lines, uintptr_t s, uintptr_t e, struct as_region_info *ri)
 {
     ri->known = true;
@@ -172,6 +191,7 @@ static Suite *suite(void)
     tcase_add_test(t, strict_refuses_wx_and_execmem);
     tcase_add_test(t, seal_file_seals_file_code_only);
     tcase_add_test(t, madvise_on_relro);
+    tcase_add_test(t, personality_read_implies_exec);
     tcase_add_test(t, maps_folding);
     tcase_add_test(t, maps_query_real);
     suite_add_tcase(s, t);
