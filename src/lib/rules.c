@@ -125,6 +125,16 @@ struct as_verdict as_rule_madvise(const struct as_policy *p, int advice, bool re
     return v;
 }
 
+struct as_verdict as_rule_process_madvise(const struct as_policy *p, int advice,
+                                          bool relro_overlap, int target)
+{
+    if (target == AS_TARGET_OTHER) {
+        struct as_verdict v = {AS_OK, 0, false};
+        return v;
+    }
+    return as_rule_madvise(p, advice, relro_overlap);
+}
+
 struct as_verdict as_rule_personality(const struct as_policy *p, unsigned long persona)
 {
     struct as_verdict v = {AS_OK, 0, false};

@@ -42,6 +42,13 @@ struct as_verdict as_rule_shmat(const struct as_policy *p, int shmflg);
 struct as_verdict as_rule_madvise(const struct as_policy *p, int advice, bool relro_overlap);
 bool as_rule_madvise_harmless(int advice);
 
+/* process_madvise(2): as madvise for the caller's own memory.  target:
+ * AS_TARGET_SELF, AS_TARGET_OTHER (pidfd of another process, whose memory
+ * our RELRO ranges say nothing about) or AS_TARGET_UNKNOWN (counts as self). */
+enum as_target { AS_TARGET_SELF = 0, AS_TARGET_OTHER, AS_TARGET_UNKNOWN };
+struct as_verdict as_rule_process_madvise(const struct as_policy *p, int advice,
+                                          bool relro_overlap, int target);
+
 /* personality(2): setting READ_IMPLIES_EXEC makes every readable mapping
  * executable (mmap RW yields rwx): refused (EPERM) under wx=deny or
  * execmem=deny|kernel.  Queries (0xffffffff) are always allowed. */

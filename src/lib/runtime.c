@@ -3,8 +3,10 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #include "fmt.h"
 #include "log.h"
@@ -209,4 +211,95 @@ int as_do_personality(unsigned long persona, void *caller)
     }
     /* never fails in the kernel: the previous persona */
     return (int)as_syscall3(__NR_personality, (long)(unsigned)persona, 0, 0);
+}
+
+#ifndef __NR_process_madvise
+#define __NR_process_madvise 440
+#endif
+
+/* Does pidfd refer to this process?  Its "Pid:" line in
+ * /proc/self/fdinfo/FD (read only on the rare refusal path); anything
+ * unreadable or unexpected is AS_TARGET_UNKNOWN, which counts as self. */
+static int pidfd_target(int pidfd)
+{
+    char path[48];
+    as_fmt(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
+    int fd = (int)as_syscall3(__NR_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return AS_TARGET_UNKNOWN;
+    }
+    char buf[512];
+    long n = as_syscall3(__NR_read, fd, (long)buf, (long)sizeof buf - 1);
+    as_syscall3(__NR_close, fd, 0, 0);
+    if (n <= 0) {
+        return AS_TARGET_UNKNOWN;
+    }
+    buf[n] = '\0';
+    for (long i = 0; i + 5 < n; i++) {
+        if ((i == 0 || buf[i - 1] == '\n') && buf[i] == 'P' && buf[i + 1] == 'i' &&
+            buf[i + 2] == 'd' && buf[i + 3] == ':') {
+            const char *q = buf + i + 4;
+            while (*q == ' ' || *q == '\t') {
+                q++;
+            }
+            if (*q < '0' || *q > '9') {
+                return AS_TARGET_UNKNOWN; /* -1: exited, or not a pidfd */
+            }
+            long pid = 0;
+            while (*q >= '0' && *q <= '9' && pid < 100000000) {
+                pid = pid * 10 + (*q++ - '0');
+            }
+            return pid == as_syscall3(__NR_getpid, 0, 0, 0) ? AS_TARGET_SELF : AS_TARGET_OTHER;
+        }
+    }
+    return AS_TARGET_UNKNOWN;
+}
+
+/* Does any of the caller's iovecs overlap sealed RELRO?  The iovecs are
+ * copied with process_vm_readv on ourselves, so a bad pointer gives the
+ * kernel's EFAULT (from the real call) instead of a crash here; where
+ * process_vm_readv is not allowed (seccomp), they are read directly. */
+static bool iov_overlaps_relro(const struct iovec *iov, size_t n)
+{
+    const long self = as_syscall3(__NR_getpid, 0, 0, 0);
+    struct iovec chunk[16];
+    for (size_t i = 0; i < n; i += 16) {
+        size_t k = n - i < 16 ? n - i : 16;
+        struct iovec local = {chunk, k * sizeof chunk[0]};
+        struct iovec remote = {(void *)(iov + i), k * sizeof chunk[0]};
+        long r = as_syscall6(__NR_process_vm_readv, self, (long)&local, 1, (long)&remote, 1, 0);
+        if (r == -EFAULT || (r >= 0 && r != (long)(k * sizeof chunk[0]))) {
+            return false; /* the kernel will answer EFAULT */
+        }
+        if (r < 0) {
+            __builtin_memcpy(chunk, iov + i, k * sizeof chunk[0]);
+        }
+        for (size_t j = 0; j < k; j++) {
+            uintptr_t s = (uintptr_t)chunk[j].iov_base;
+            size_t rl = (chunk[j].iov_len + 4095) & ~(size_t)4095;
+            if (rl && as_relro_overlaps(s, s + rl)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+ssize_t as_do_process_madvise(int pidfd, const struct iovec *iov, size_t n, int advice,
+                              unsigned flags, void *caller)
+{
+    const struct as_policy *p = as_policy();
+    /* the kernel takes at most UIO_MAXIOV (1024) iovecs, else EINVAL */
+    if (p->mode != AS_MODE_OFF && !as_rule_madvise_harmless(advice) && n <= 1024 &&
+        iov_overlaps_relro(iov, n)) {
+        struct as_verdict v = as_rule_process_madvise(p, advice, true, pidfd_target(pidfd));
+        if (refuse("process_madvise", &v, n ? iov[0].iov_base : NULL, 0, 0, caller)) {
+            return fail(v.err);
+        }
+    }
+    long r = as_syscall6(__NR_process_madvise, pidfd, (long)iov, (long)n, advice, flags, 0);
+    if (r < 0 && r > -4096) {
+        return fail((int)-r);
+    }
+    return r;
 }

@@ -27,6 +27,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/pidfd.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -509,6 +511,23 @@ static void p_relro_madvise_guard(struct report *r)
     r->effect = compare_snap(&s, r->note, sizeof r->note);
 }
 
+/* process_madvise(2) (glibc 2.36) on our own pidfd (issue 12 item 2). */
+static void p_relro_process_madvise(struct report *r)
+{
+    struct snap s;
+    int pidfd = pidfd_open(getpid(), 0);
+    if (pidfd < 0 || !take_snap(&s, relro_page)) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "pidfd_open: %s", strerror(errno));
+        return;
+    }
+    struct iovec iov = {(void *)relro_page, PAGE};
+    ssize_t n = process_madvise(pidfd, &iov, 1, MADV_DONTNEED, 0);
+    r->err = n < 0 ? errno : 0;
+    close(pidfd);
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
 static void p_relro_madvise_libc(struct report *r)
 {
     madvise_attack(r, false);
@@ -879,6 +898,7 @@ static const struct primitive primitives[] = {
      * madvise() interposer refuses it, a raw syscall bypasses that. */
     {"relro-madvise-dontneed-libc", p_relro_madvise_libc, {OK, PERM, PERM, PERM}},
     {"relro-madvise-dontneed-syscall", p_relro_madvise_raw, {OK, OK, OK, OK}},
+    {"relro-process-madvise-dontneed", p_relro_process_madvise, {OK, PERM, PERM, PERM}},
     /* advice the rule did not know: refused by an allow-list */
     {"relro-madvise-guard-install-remove", p_relro_madvise_guard, {OK, PERM, PERM, PERM}},
     /* new executable memory: allowed unless execmem=deny / wx=deny (strict) */

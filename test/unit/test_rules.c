@@ -112,6 +112,22 @@ START_TEST(madvise_on_relro)
 }
 END_TEST
 
+START_TEST(process_madvise_self_only)
+{
+    struct as_policy p = pol("");
+    ck_assert_int_eq(as_rule_process_madvise(&p, MADV_DONTNEED, true, AS_TARGET_SELF).err, EPERM);
+    /* unknown target counts as self */
+    ck_assert_int_eq(as_rule_process_madvise(&p, 102, true, AS_TARGET_UNKNOWN).reason,
+                     AS_DENY_RELRO);
+    /* another process: our RELRO ranges say nothing about its memory */
+    ck_assert_int_eq(as_rule_process_madvise(&p, MADV_PAGEOUT, true, AS_TARGET_OTHER).reason,
+                     AS_OK);
+    ck_assert_int_eq(as_rule_process_madvise(&p, MADV_DONTNEED, false, AS_TARGET_SELF).reason,
+                     AS_OK);
+    ck_assert_int_eq(as_rule_process_madvise(&p, MADV_COLD, true, AS_TARGET_SELF).reason, AS_OK);
+}
+END_TEST
+
 START_TEST(personality_read_implies_exec)
 {
     struct as_policy def = pol(""), strict = pol("profile=strict"), wx = pol("wx=deny"),
@@ -192,6 +208,7 @@ static Suite *suite(void)
     tcase_add_test(t, seal_file_seals_file_code_only);
     tcase_add_test(t, madvise_on_relro);
     tcase_add_test(t, personality_read_implies_exec);
+    tcase_add_test(t, process_madvise_self_only);
     tcase_add_test(t, maps_folding);
     tcase_add_test(t, maps_query_real);
     suite_add_tcase(s, t);
