@@ -3,58 +3,17 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "mapsline.h"
 #include "sys.h"
 
-static uintptr_t hex(const char **p, const char *end)
-{
-    uintptr_t v = 0;
-    while (*p < end) {
-        char c = **p;
-        unsigned d;
-        if (c >= '0' && c <= '9') {
-            d = (unsigned)(c - '0');
-        } else if (c >= 'a' && c <= 'f') {
-            d = (unsigned)(c - 'a' + 10);
-        } else {
-            break;
-        }
-        v = v * 16 + d;
-        (*p)++;
-    }
-    return v;
-}
-
-static void skip_field(const char **p, const char *end)
-{
-    while (*p < end && **p != ' ') {
-        (*p)++;
-    }
-    while (*p < end && **p == ' ') {
-        (*p)++;
-    }
-}
-
-void as_maps_fold_line(const char *line, size_t len, uintptr_t s, uintptr_t e,
+/* The range [ms, me) is covered by something we cannot trust (a line too
+ * long to read whole): it counts as neither executable nor file-backed. */
+static void fold_range(uint64_t ms, uint64_t me, bool x, bool file, uintptr_t s, uintptr_t e,
                        uintptr_t *cursor, struct as_region_info *ri)
 {
-    const char *p = line, *end = line + len;
-    uintptr_t ms = hex(&p, end);
-    if (p >= end || *p != '-') {
-        return;
-    }
-    p++;
-    uintptr_t me = hex(&p, end);
     if (me <= s || ms >= e) {
         return;
     }
-    while (p < end && *p == ' ') {
-        p++;
-    }
-    bool x = (end - p) >= 3 && p[2] == 'x';
-    skip_field(&p, end); /* perms */
-    skip_field(&p, end); /* offset */
-    skip_field(&p, end); /* dev */
-    bool inode_zero = p < end && *p == '0' && (p + 1 == end || p[1] == ' ');
     if (ms > *cursor) {
         ri->all_exec = false; /* a hole */
         ri->file_backed = false;
@@ -62,12 +21,33 @@ void as_maps_fold_line(const char *line, size_t len, uintptr_t s, uintptr_t e,
     if (!x) {
         ri->all_exec = false;
     }
-    if (inode_zero) {
+    if (!file) {
         ri->file_backed = false;
     }
     if (me > *cursor) {
-        *cursor = me;
+        *cursor = (uintptr_t)me;
     }
+}
+
+void as_maps_fold_line(const char *line, size_t len, uintptr_t s, uintptr_t e,
+                       uintptr_t *cursor, struct as_region_info *ri)
+{
+    struct as_maps_line m;
+    if (!as_maps_parse_line(line, len, &m)) {
+        return; /* not a mapping: covers nothing (a hole where it matters) */
+    }
+    fold_range(m.start, m.end, m.perms[2] == 'x', m.inode != 0, s, e, cursor, ri);
+}
+
+void as_maps_fold_truncated(const char *head, size_t len, uintptr_t s, uintptr_t e,
+                            uintptr_t *cursor, struct as_region_info *ri)
+{
+    struct as_maps_line m;
+    if (!as_maps_parse_line(head, len, &m)) {
+        ri->known = false; /* cannot even tell which range it covers */
+        return;
+    }
+    fold_range(m.start, m.end, false, false, s, e, cursor, ri);
 }
 
 void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
@@ -80,10 +60,10 @@ void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
     if (fd < 0) {
         return;
     }
-    char buf[4096];
+    char buf[1536]; /* at most ~2 KiB of the caller's stack in all */
     size_t have = 0;
     uintptr_t cursor = s;
-    bool eof = false;
+    bool eof = false, skipping = false, bad = false;
     while (!eof) {
         long r = as_syscall3(__NR_read, fd, (long)(buf + have), (long)(sizeof buf - have));
         if (r < 0) {
@@ -95,12 +75,27 @@ void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
         size_t start = 0;
         for (size_t i = 0; i < have; i++) {
             if (buf[i] == '\n') {
-                as_maps_fold_line(buf + start, i - start, s, e, &cursor, ri);
+                if (!skipping) {
+                    as_maps_fold_line(buf + start, i - start, s, e, &cursor, ri);
+                }
+                skipping = false; /* the tail of a long line ends here: never parsed */
                 start = i + 1;
             }
         }
         if (start == 0 && have == sizeof buf) {
-            start = have; /* absurdly long line: drop it */
+            /* a line longer than the buffer (a very long path): its head
+             * names the range; the rest is skipped up to its newline */
+            if (!skipping) {
+                ri->known = true;
+                as_maps_fold_truncated(buf, have, s, e, &cursor, ri);
+                bad = bad || !ri->known;
+            }
+            skipping = true;
+            start = have;
+        }
+        if (eof && have > start && !skipping) {
+            as_maps_fold_line(buf + start, have - start, s, e, &cursor, ri);
+            start = have;
         }
         memmove(buf, buf + start, have - start);
         have -= start;
@@ -110,5 +105,5 @@ void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
         ri->all_exec = false;
         ri->file_backed = false;
     }
-    ri->known = true;
+    ri->known = !bad;
 }

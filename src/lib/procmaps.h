@@ -13,6 +13,12 @@
 void as_maps_fold_line(const char *line, size_t len, uintptr_t s, uintptr_t e,
                        uintptr_t *cursor, struct as_region_info *ri);
 
+/* Pure: the head of a line too long to read whole.  The range it names
+ * counts as not executable and not file-backed (its tail is never parsed);
+ * if not even the range can be read, ri->known becomes false. */
+void as_maps_fold_truncated(const char *head, size_t len, uintptr_t s, uintptr_t e,
+                            uintptr_t *cursor, struct as_region_info *ri);
+
 /* Fill ri for [s, e) from /proc/self/maps; ri->known false on failure. */
 void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri);
 

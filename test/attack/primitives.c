@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "forged_maps.h"
 #include "state.h" /* struct as_frozen: to check the policy page we found */
 
 #define PAGE 4096ul
@@ -698,6 +699,23 @@ static void p_policy_write(struct report *r)
     r->effect = wrote ? (e == E_INTACT ? E_CHANGED : e) : (e == E_INTACT ? E_FAULT : e);
 }
 
+/* A RW file mapping whose maps line forges r-xp for itself at byte 4096
+ * (issue 12 item 4), made R-X. */
+static void p_forged_maps_rx(struct report *r)
+{
+    char err[256], base[64];
+    void *m = forged_maps_mapping(err, sizeof err, base, sizeof base);
+    struct snap s;
+    if (m == MAP_FAILED || !take_snap(&s, (uintptr_t)m)) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%.150s", err);
+        return;
+    }
+    r->err = call_err(mprotect(m, PAGE, PROT_READ | PROT_EXEC));
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+    forged_cleanup(base);
+}
+
 /* personality(READ_IMPLIES_EXEC), then a plain RW mmap: the kernel makes
  * it rwx; write code there and run it (issue 12 item 3). */
 static void p_read_implies_exec(struct report *r)
@@ -910,6 +928,8 @@ static const struct primitive primitives[] = {
      * strict's execmem=kernel) stops them */
     {"heap-mprotect-exec-syscall", p_heap_exec_raw, {OK, OK, ACCES, OK}},
     {"anon-mmap-rwx-syscall", p_wx_mmap_raw, {OK, OK, ACCES, OK}},
+    /* a forged /proc/self/maps line must not make RW memory "already exec" */
+    {"file-mprotect-rx-forged-maps-line", p_forged_maps_rx, {OK, OK, ACCES, OK}},
     /* two libc calls to W+X memory: personality(READ_IMPLIES_EXEC), mmap RW */
     {"personality-read-implies-exec", p_read_implies_exec, {OK, OK, PERM, OK}},
     /* libc's own entry points and RTLD_DEEPBIND: past the interposers,

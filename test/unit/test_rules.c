@@ -7,6 +7,8 @@
 #include <sys/personality.h>
 #include <sys/shm.h>
 
+#include "../attack/forged_maps.h"
+#include "mapsline.h"
 #include "procmaps.h"
 #include "rules.h"
 
@@ -199,6 +201,69 @@ START_TEST(maps_query_real)
 }
 END_TEST
 
+START_TEST(mapsline_long_path)
+{
+    /* a line with a path over 4 KiB parses whole: range, perms, inode */
+    static char line[6000];
+    int n = snprintf(line, sizeof line, "7f0000001000-7f0000002000 rw-p 00001000 fd:01 123456   ");
+    memset(line + n, 'a', 5000);
+    line[n] = '/';
+    line[n + 5000] = '\0';
+    struct as_maps_line m;
+    ck_assert(as_maps_parse_line(line, strlen(line), &m));
+    ck_assert_uint_eq(m.start, 0x7f0000001000u);
+    ck_assert_uint_eq(m.end, 0x7f0000002000u);
+    ck_assert_str_eq(m.perms, "rw-p");
+    ck_assert_uint_eq(m.offset, 0x1000u);
+    ck_assert_uint_eq(m.dev_major, 0xfd);
+    ck_assert_uint_eq(m.dev_minor, 1);
+    ck_assert_uint_eq(m.inode, 123456u);
+    ck_assert_uint_eq(m.pathlen, 5000);
+    ck_assert_int_eq(m.path[0], '/');
+    /* anonymous, and malformed */
+    ck_assert(as_maps_parse_line("1000-2000 r-xp 00000000 00:00 0", 31, &m));
+    ck_assert_uint_eq(m.pathlen, 0);
+    ck_assert(!as_maps_parse_line("1000-2000 r-xp 00000000 00:00", 29, &m));
+    ck_assert(!as_maps_parse_line("2000-1000 r-xp 00000000 00:00 0", 31, &m));
+    ck_assert(!as_maps_parse_line("1000-2000 r-xp 00000000 00:00 0x", 32, &m));
+    ck_assert(!as_maps_parse_line("aaaaaaaaaaaaaaaaa-1 r-xp 0 0:0 0", 32, &m));
+}
+END_TEST
+
+START_TEST(maps_truncated_line_is_unknown)
+{
+    /* the head of a line too long to read: an r-xp line still counts as
+     * neither executable nor file-backed */
+    const char *head = "5000-6000 r-xp 00000000 08:01 1234 /aaaaaaaaaaaaaaa";
+    struct as_region_info ri = {true, true, true};
+    uintptr_t cur = 0x5000;
+    as_maps_fold_truncated(head, strlen(head), 0x5000, 0x6000, &cur, &ri);
+    ck_assert(ri.known && !ri.all_exec && !ri.file_backed);
+    ck_assert_uint_eq(cur, 0x6000);
+    /* a head that does not even name its range: unknown */
+    struct as_region_info ri2 = {true, true, true};
+    cur = 0x5000;
+    as_maps_fold_truncated("xxxxxxxx", 8, 0x5000, 0x6000, &cur, &ri2);
+    ck_assert(!ri2.known);
+}
+END_TEST
+
+START_TEST(maps_query_forged_line)
+{
+    /* a real mapping whose maps line is over 4 KiB and forges "r-xp" for
+     * itself at byte 4096 */
+    char err[256], base[64];
+    void *m = forged_maps_mapping(err, sizeof err, base, sizeof base);
+    ck_assert_msg(m != MAP_FAILED, "%s", err);
+    struct as_region_info ri;
+    as_region_query((uintptr_t)m, (uintptr_t)m + 4096, &ri);
+    ck_assert(ri.known);
+    ck_assert_msg(!ri.all_exec, "the forged r-xp line was believed");
+    munmap(m, 4096);
+    forged_cleanup(base);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("rules");
@@ -211,6 +276,9 @@ static Suite *suite(void)
     tcase_add_test(t, process_madvise_self_only);
     tcase_add_test(t, maps_folding);
     tcase_add_test(t, maps_query_real);
+    tcase_add_test(t, mapsline_long_path);
+    tcase_add_test(t, maps_truncated_line_is_unknown);
+    tcase_add_test(t, maps_query_forged_line);
     suite_add_tcase(s, t);
     return s;
 }
