@@ -50,25 +50,26 @@ void as_maps_fold_truncated(const char *head, size_t len, uintptr_t s, uintptr_t
     fold_range(m.start, m.end, false, false, s, e, cursor, ri);
 }
 
-void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
+/* Read /proc/self/maps line by line (allocation-free, <= 1.5 KiB of
+ * stack).  fn gets each whole line, or for a line too long for the buffer
+ * its head once with truncated set (the tail is skipped to its newline,
+ * never parsed as a line).  Returns 0, or -1 if maps could not be read. */
+static int maps_each(void (*fn)(const char *line, size_t len, bool truncated, void *ctx),
+                     void *ctx)
 {
-    ri->known = false;
-    ri->all_exec = true;
-    ri->file_backed = true;
     int fd = (int)as_syscall3(__NR_openat, AT_FDCWD, (long)"/proc/self/maps",
                               O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        return;
+        return -1;
     }
     char buf[1536]; /* at most ~2 KiB of the caller's stack in all */
     size_t have = 0;
-    uintptr_t cursor = s;
-    bool eof = false, skipping = false, bad = false;
+    bool eof = false, skipping = false;
     while (!eof) {
         long r = as_syscall3(__NR_read, fd, (long)(buf + have), (long)(sizeof buf - have));
         if (r < 0) {
             as_syscall3(__NR_close, fd, 0, 0);
-            return;
+            return -1;
         }
         eof = r == 0;
         have += (size_t)r;
@@ -76,34 +77,91 @@ void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
         for (size_t i = 0; i < have; i++) {
             if (buf[i] == '\n') {
                 if (!skipping) {
-                    as_maps_fold_line(buf + start, i - start, s, e, &cursor, ri);
+                    fn(buf + start, i - start, false, ctx);
                 }
-                skipping = false; /* the tail of a long line ends here: never parsed */
+                skipping = false; /* the tail of a long line ends here */
                 start = i + 1;
             }
         }
         if (start == 0 && have == sizeof buf) {
-            /* a line longer than the buffer (a very long path): its head
-             * names the range; the rest is skipped up to its newline */
             if (!skipping) {
-                ri->known = true;
-                as_maps_fold_truncated(buf, have, s, e, &cursor, ri);
-                bad = bad || !ri->known;
+                fn(buf, have, true, ctx);
             }
             skipping = true;
             start = have;
         }
         if (eof && have > start && !skipping) {
-            as_maps_fold_line(buf + start, have - start, s, e, &cursor, ri);
+            fn(buf + start, have - start, false, ctx);
             start = have;
         }
         memmove(buf, buf + start, have - start);
         have -= start;
     }
     as_syscall3(__NR_close, fd, 0, 0);
-    if (cursor < e) {
+    return 0;
+}
+
+struct region_ctx {
+    uintptr_t s, e, cursor;
+    struct as_region_info *ri;
+    bool bad;
+};
+
+static void region_line(const char *line, size_t len, bool truncated, void *ctx)
+{
+    struct region_ctx *c = ctx;
+    if (!truncated) {
+        as_maps_fold_line(line, len, c->s, c->e, &c->cursor, c->ri);
+        return;
+    }
+    c->ri->known = true;
+    as_maps_fold_truncated(line, len, c->s, c->e, &c->cursor, c->ri);
+    c->bad = c->bad || !c->ri->known;
+}
+
+void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
+{
+    ri->known = false;
+    ri->all_exec = true;
+    ri->file_backed = true;
+    struct region_ctx c = {s, e, s, ri, false};
+    if (maps_each(region_line, &c) != 0) {
+        ri->known = false;
+        return;
+    }
+    if (c.cursor < e) {
         ri->all_exec = false;
         ri->file_backed = false;
     }
-    ri->known = !bad;
+    ri->known = !c.bad;
+}
+
+struct shared_ctx {
+    unsigned maj, min;
+    uint64_t inode;
+    bool found, bad;
+};
+
+static void shared_line(const char *line, size_t len, bool truncated, void *ctx)
+{
+    struct shared_ctx *c = ctx;
+    struct as_maps_line m;
+    (void)truncated; /* the head of a line is the kernel's own */
+    if (!as_maps_parse_line(line, len, &m)) {
+        c->bad = true;
+        return;
+    }
+    if (m.perms[1] == 'w' && m.perms[3] == 's' && m.inode == c->inode &&
+        m.dev_major == c->maj && m.dev_minor == c->min) {
+        c->found = true;
+    }
+}
+
+int as_maps_shared_writable(unsigned dev_major, unsigned dev_minor, uint64_t inode)
+{
+    struct shared_ctx c = {dev_major, dev_minor, inode, false, false};
+    if (maps_each(shared_line, &c) != 0 || c.bad) {
+        return -1;
+    }
+    return c.found ? 1 : 0;
 }

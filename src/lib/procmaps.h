@@ -1,5 +1,6 @@
-/* Allocation-free lookup of a range in /proc/self/maps (only used by rules
- * that need the current protection: execmem=deny, exec=seal-file). */
+/* Allocation-free lookups in /proc/self/maps (only used by rules that need
+ * the current protection or a file's other mappings: execmem=deny|kernel,
+ * exec=seal-file). */
 #ifndef AUTOSEAL_PROCMAPS_H
 #define AUTOSEAL_PROCMAPS_H
 
@@ -21,5 +22,9 @@ void as_maps_fold_truncated(const char *head, size_t len, uintptr_t s, uintptr_t
 
 /* Fill ri for [s, e) from /proc/self/maps; ri->known false on failure. */
 void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri);
+
+/* Is there a MAP_SHARED writable mapping of this file (device, inode)?
+ * 1 yes, 0 no, -1 unknown. */
+int as_maps_shared_writable(unsigned dev_major, unsigned dev_minor, uint64_t inode);
 
 #endif

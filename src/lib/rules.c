@@ -21,7 +21,13 @@ static bool execmem_denied(const struct as_policy *p)
     return p->execmem == AS_EXECMEM_DENY || p->execmem == AS_EXECMEM_KERNEL;
 }
 
-struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, int fd)
+bool as_rule_mmap_needs_fd_info(const struct as_policy *p, int prot, int flags, int fd)
+{
+    return (prot & PROT_EXEC) && !(flags & MAP_ANONYMOUS) && fd >= 0 && execmem_denied(p);
+}
+
+struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, int fd,
+                               const struct as_fd_info *fi)
 {
     struct as_verdict v = {AS_OK, 0, false};
     if (!(prot & PROT_EXEC)) {
@@ -33,6 +39,13 @@ struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, i
     bool anon = (flags & MAP_ANONYMOUS) || fd < 0;
     if (anon && execmem_denied(p)) {
         return deny(AS_DENY_EXECMEM, EACCES);
+    }
+    /* a file the process can write elsewhere is new executable memory:
+     * write through one mapping (or the fd), run through this one */
+    if (as_rule_mmap_needs_fd_info(p, prot, flags, fd) &&
+        (fi == NULL || !fi->known || fi->writable_fd || fi->shmem_unsealed ||
+         fi->shared_writable)) {
+        return deny(AS_DENY_DOUBLEMAP, EACCES);
     }
     if (!(prot & PROT_WRITE)) {
         v.seal_after = p->exec == AS_EXEC_SEAL || (p->exec == AS_EXEC_SEAL_FILE && !anon);
@@ -159,6 +172,8 @@ const char *as_reason_name(int reason)
         return "execmem";
     case AS_DENY_RELRO:
         return "relro-advice";
+    case AS_DENY_DOUBLEMAP:
+        return "execmem-writable-file";
     case AS_DENY_PERSONALITY:
         return "read-implies-exec";
     default:

@@ -17,6 +17,7 @@ enum as_reason {
     AS_DENY_WX,        /* writable and executable at once (wx=deny) */
     AS_DENY_EXECMEM,   /* new executable memory (execmem=deny|kernel) */
     AS_DENY_RELRO,     /* madvise on sealed RELRO other than harmless advice */
+    AS_DENY_DOUBLEMAP, /* executable mapping of memory writable elsewhere (execmem) */
     AS_DENY_PERSONALITY, /* personality(READ_IMPLIES_EXEC) under wx=deny/execmem */
 };
 
@@ -33,7 +34,21 @@ struct as_region_info {
     bool file_backed;/* every page backed by a file (not anonymous) */
 };
 
-struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, int fd);
+/* What is known about the file an mmap with PROT_EXEC maps: can this
+ * process write its contents elsewhere (a double mapping)? */
+struct as_fd_info {
+    bool known;           /* false when it could not be determined */
+    bool writable_fd;     /* the descriptor is open for writing (O_RDWR/O_WRONLY) */
+    bool shmem_unsealed;  /* memfd/shmem/hugetlbfs without F_SEAL_WRITE */
+    bool shared_writable; /* a MAP_SHARED writable mapping of the file exists */
+};
+
+/* fi: for a PROT_EXEC file mapping when as_rule_mmap_needs_fd_info();
+ * NULL or !fi->known there counts as writable (fail closed). */
+struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, int fd,
+                               const struct as_fd_info *fi);
+/* Does this mmap need the fd info (fcntl, fstat, a /proc lookup)? */
+bool as_rule_mmap_needs_fd_info(const struct as_policy *p, int prot, int flags, int fd);
 struct as_verdict as_rule_mprotect(const struct as_policy *p, int prot,
                                    const struct as_region_info *ri);
 struct as_verdict as_rule_shmat(const struct as_policy *p, int shmflg);

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
+#include "fdinfo.h"
 #include "fmt.h"
 #include "log.h"
 #include "procmaps.h"
@@ -101,7 +102,11 @@ void *as_do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off,
     const struct as_policy *p = as_policy();
     struct as_verdict v = {AS_OK, 0, false};
     if (p->mode != AS_MODE_OFF) {
-        v = as_rule_mmap(p, prot, flags, fd);
+        struct as_fd_info fi = {0};
+        if (as_rule_mmap_needs_fd_info(p, prot, flags, fd)) {
+            as_fd_query(fd, &fi);
+        }
+        v = as_rule_mmap(p, prot, flags, fd, &fi);
         if (refuse("mmap", &v, addr, len, prot, caller)) {
             return (void *)fail(v.err);
         }

@@ -699,6 +699,112 @@ static void p_policy_write(struct report *r)
     r->effect = wrote ? (e == E_INTACT ? E_CHANGED : e) : (e == E_INTACT ? E_FAULT : e);
 }
 
+/* ---- double mappings (issue 12 item 6) -----------------------------------
+ * One file, mapped writable and executable: write code through the one,
+ * run it through the other.  What Erlang/OTP's JIT does with a memfd. */
+
+static const unsigned char code42[] = {0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3}; /* mov $42,%eax; ret */
+
+/* The RX mapping (or MAP_FAILED) is judged: when it exists, write the code
+ * through w (the writable view) and run it through x. */
+static void run_dual(struct report *r, unsigned char *w, void *x, const char *how)
+{
+    r->err = x == MAP_FAILED ? errno : 0;
+    if (x == MAP_FAILED) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "%s: no executable mapping", how);
+        return;
+    }
+    memcpy(w, code42, sizeof code42);
+    int got = ((int (*)(void))(uintptr_t)x)();
+    r->effect = got == 42 ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "%s: code written through %p ran at %p (%d)", how,
+             (void *)w, x, got);
+}
+
+static void p_memfd_dual_map(struct report *r)
+{
+    int fd = memfd_create("as-jit", MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, PAGE) != 0) {
+        r->effect = E_SETUP;
+        return;
+    }
+    unsigned char *w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (w == MAP_FAILED) {
+        r->effect = E_SETUP;
+        return;
+    }
+    void *x = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    run_dual(r, w, x, "memfd RW+RX");
+}
+
+/* A file opened O_RDWR, mapped executable: written through the fd. */
+static void p_rdwr_file_exec(struct report *r)
+{
+    char path[] = "/tmp/as-attack-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0 || ftruncate(fd, PAGE) != 0) {
+        r->effect = E_SETUP;
+        return;
+    }
+    unlink(path);
+    void *x = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    r->err = x == MAP_FAILED ? errno : 0;
+    if (x == MAP_FAILED) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "O_RDWR file: no executable mapping");
+        return;
+    }
+    int got = 0;
+    if (pwrite(fd, code42, sizeof code42, 0) == (ssize_t)sizeof code42) {
+        got = ((int (*)(void))(uintptr_t)x)();
+    }
+    r->effect = got == 42 ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "O_RDWR file: code written with pwrite ran at %p (%d)", x,
+             got);
+}
+
+/* A file with a MAP_SHARED writable mapping, reopened O_RDONLY and
+ * mapped executable. */
+static void p_shared_writable_file_exec(struct report *r)
+{
+    char path[] = "/var/tmp/as-attack-XXXXXX"; /* not tmpfs: a regular file */
+    int fd = mkstemp(path);
+    if (fd < 0 || ftruncate(fd, PAGE) != 0) {
+        r->effect = E_SETUP;
+        return;
+    }
+    unsigned char *w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    int ro = open(path, O_RDONLY | O_CLOEXEC);
+    unlink(path);
+    if (w == MAP_FAILED || ro < 0) {
+        r->effect = E_SETUP;
+        return;
+    }
+    void *x = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, ro, 0);
+    close(ro);
+    run_dual(r, w, x, "shared RW mapping + O_RDONLY RX");
+}
+
+/* mprotect adding exec to a shared writable memfd mapping's twin */
+static void p_memfd_mprotect_rx(struct report *r)
+{
+    int fd = memfd_create("as-jit", MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, PAGE) != 0) {
+        r->effect = E_SETUP;
+        return;
+    }
+    unsigned char *w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    unsigned char *x = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+    if (w == MAP_FAILED || x == MAP_FAILED) {
+        r->effect = E_SETUP;
+        return;
+    }
+    int rc = mprotect(x, PAGE, PROT_READ | PROT_EXEC);
+    run_dual(r, w, rc == 0 ? (void *)x : MAP_FAILED, "memfd RW + R, mprotect RX");
+}
+
 /* A RW file mapping whose maps line forges r-xp for itself at byte 4096
  * (issue 12 item 4), made R-X. */
 static void p_forged_maps_rx(struct report *r)
@@ -928,6 +1034,11 @@ static const struct primitive primitives[] = {
      * strict's execmem=kernel) stops them */
     {"heap-mprotect-exec-syscall", p_heap_exec_raw, {OK, OK, ACCES, OK}},
     {"anon-mmap-rwx-syscall", p_wx_mmap_raw, {OK, OK, ACCES, OK}},
+    /* double mappings: write through one view, run through the other */
+    {"memfd-dual-map-rw-rx", p_memfd_dual_map, {OK, OK, ACCES, OK}},
+    {"rdwr-file-mmap-rx", p_rdwr_file_exec, {OK, OK, ACCES, OK}},
+    {"shared-writable-file-mmap-rx", p_shared_writable_file_exec, {OK, OK, ACCES, OK}},
+    {"memfd-mprotect-rx", p_memfd_mprotect_rx, {OK, OK, ACCES, OK}},
     /* a forged /proc/self/maps line must not make RW memory "already exec" */
     {"file-mprotect-rx-forged-maps-line", p_forged_maps_rx, {OK, OK, ACCES, OK}},
     /* two libc calls to W+X memory: personality(READ_IMPLIES_EXEC), mmap RW */

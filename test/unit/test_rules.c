@@ -27,7 +27,7 @@ START_TEST(default_allows_everything)
     struct as_policy p = pol("");
     int prots[] = {PROT_READ, PROT_READ | PROT_WRITE | PROT_EXEC, PROT_READ | PROT_EXEC};
     for (size_t i = 0; i < 3; i++) {
-        struct as_verdict v = as_rule_mmap(&p, prots[i], MAP_PRIVATE | MAP_ANONYMOUS, -1);
+        struct as_verdict v = as_rule_mmap(&p, prots[i], MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
         ck_assert_int_eq(v.reason, AS_OK);
         ck_assert(!v.seal_after);
         v = as_rule_mprotect(&p, prots[i], NULL);
@@ -41,13 +41,14 @@ END_TEST
 START_TEST(strict_refuses_wx_and_execmem)
 {
     struct as_policy p = pol("profile=strict");
-    struct as_verdict v = as_rule_mmap(&p, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    struct as_verdict v = as_rule_mmap(&p, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
     ck_assert_int_eq(v.reason, AS_DENY_WX);
     ck_assert_int_eq(v.err, EACCES);
-    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
     ck_assert_int_eq(v.reason, AS_DENY_EXECMEM);
     /* file-backed code is fine, and gets sealed (exec=seal) */
-    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE, 3);
+    struct as_fd_info clean = {true, false, false, false};
+    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE, 3, &clean);
     ck_assert_int_eq(v.reason, AS_OK);
     ck_assert(v.seal_after);
     /* mprotect adding exec to non-exec or unknown memory */
@@ -67,15 +68,44 @@ START_TEST(strict_refuses_wx_and_execmem)
 }
 END_TEST
 
+START_TEST(double_mapping)
+{
+    struct as_policy strict = pol("profile=strict"), em = pol("execmem=deny"), def = pol(""),
+                     jit = pol("profile=jit");
+    struct as_fd_info clean = {true, false, false, false}, unknown = {false, false, false, false},
+                      wfd = {true, true, false, false}, memfd = {true, false, true, false},
+                      shared = {true, false, false, true};
+    const struct as_fd_info *bad[] = {NULL, &unknown, &wfd, &memfd, &shared};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct as_verdict v = as_rule_mmap(&strict, PROT_READ | PROT_EXEC, MAP_SHARED, 4, bad[i]);
+        ck_assert_msg(v.reason == AS_DENY_DOUBLEMAP && v.err == EACCES, "case %zu", i);
+        ck_assert_int_eq(as_rule_mmap(&em, PROT_READ | PROT_EXEC, MAP_PRIVATE, 4, bad[i]).reason,
+                         AS_DENY_DOUBLEMAP);
+        ck_assert_int_eq(as_rule_mmap(&def, PROT_READ | PROT_EXEC, MAP_SHARED, 4, bad[i]).reason,
+                         AS_OK);
+        ck_assert_int_eq(as_rule_mmap(&jit, PROT_READ | PROT_EXEC, MAP_SHARED, 4, bad[i]).reason,
+                         AS_OK);
+        /* no PROT_EXEC: nothing to judge */
+        ck_assert_int_eq(as_rule_mmap(&strict, PROT_READ | PROT_WRITE, MAP_SHARED, 4, bad[i]).reason,
+                         AS_OK);
+    }
+    ck_assert_int_eq(as_rule_mmap(&strict, PROT_READ | PROT_EXEC, MAP_PRIVATE, 4, &clean).reason,
+                     AS_OK);
+    ck_assert(as_rule_mmap_needs_fd_info(&strict, PROT_READ | PROT_EXEC, MAP_PRIVATE, 4));
+    ck_assert(!as_rule_mmap_needs_fd_info(&strict, PROT_READ, MAP_PRIVATE, 4));
+    ck_assert(!as_rule_mmap_needs_fd_info(&def, PROT_READ | PROT_EXEC, MAP_PRIVATE, 4));
+}
+END_TEST
+
 START_TEST(seal_file_seals_file_code_only)
 {
     struct as_policy p = pol("exec=seal-file");
-    struct as_verdict v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    struct as_verdict v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
     ck_assert_int_eq(v.reason, AS_OK);
     ck_assert(!v.seal_after);
-    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE, 5);
+    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE, 5, NULL);
     ck_assert(v.seal_after);
-    v = as_rule_mmap(&p, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE, 5);
+    v = as_rule_mmap(&p, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE, 5, NULL);
     ck_assert_int_eq(v.reason, AS_OK);
     ck_assert(!v.seal_after); /* still writable */
     struct as_region_info anon = {true, true, false}, file = {true, true, true};
@@ -271,6 +301,7 @@ static Suite *suite(void)
     tcase_add_test(t, default_allows_everything);
     tcase_add_test(t, strict_refuses_wx_and_execmem);
     tcase_add_test(t, seal_file_seals_file_code_only);
+    tcase_add_test(t, double_mapping);
     tcase_add_test(t, madvise_on_relro);
     tcase_add_test(t, personality_read_implies_exec);
     tcase_add_test(t, process_madvise_self_only);
