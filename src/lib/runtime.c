@@ -26,8 +26,8 @@ static unsigned suppressed;
 
 /* One line per refused (or, in audit mode, would-be refused) call; at
  * most AUDIT_PER_SECOND a second so a hot loop cannot flood the log. */
-static void report(const char *call, bool audit, const char *what, const void *addr,
-                   size_t len, int prot, void *caller)
+static void report(const char *call, bool audit, const char *would, const char *reason,
+                   const void *addr, size_t len, int prot, void *caller)
 {
     const int level = AS_LEVEL_WARN;
     if (!as_log_enabled(level)) {
@@ -54,9 +54,21 @@ static void report(const char *call, bool audit, const char *what, const void *a
         from = di.dli_fname;
     }
     errno = saved;
-    as_log(level, "event=%s call=%s %s addr=%p len=%zu prot=%c%c%c caller=%p object=%s",
-           audit ? "audit" : "deny", call, what, addr, len, (prot & PROT_READ) ? 'r' : '-',
-           (prot & PROT_WRITE) ? 'w' : '-', (prot & PROT_EXEC) ? 'x' : '-', caller, from);
+    const char r = (prot & PROT_READ) ? 'r' : '-', w = (prot & PROT_WRITE) ? 'w' : '-',
+               x = (prot & PROT_EXEC) ? 'x' : '-';
+    if (reason == NULL) {
+        as_log(level, "event=%s call=%s would=%s addr=%p len=%zu prot=%c%c%c caller=%p object=%s",
+               audit ? "audit" : "deny", call, would, addr, len, r, w, x, caller, from);
+    } else if (audit) {
+        as_log(level,
+               "event=audit call=%s would=%s reason=%s addr=%p len=%zu prot=%c%c%c caller=%p "
+               "object=%s",
+               call, would, reason, addr, len, r, w, x, caller, from);
+    } else {
+        as_log(level,
+               "event=deny call=%s reason=%s addr=%p len=%zu prot=%c%c%c caller=%p object=%s",
+               call, reason, addr, len, r, w, x, caller, from);
+    }
 }
 
 static bool refuse(const char *call, const struct as_verdict *v, const void *addr, size_t len,
@@ -66,10 +78,8 @@ static bool refuse(const char *call, const struct as_verdict *v, const void *add
     if (v->reason == AS_OK || p->mode == AS_MODE_OFF) {
         return false;
     }
-    char what[48];
-    as_fmt(what, sizeof what, "%sreason=%s", p->mode == AS_MODE_AUDIT ? "would=refuse " : "",
-           as_reason_name(v->reason));
-    report(call, p->mode == AS_MODE_AUDIT, what, addr, len, prot, caller);
+    report(call, p->mode == AS_MODE_AUDIT, "refuse", as_reason_name(v->reason), addr, len, prot,
+           caller);
     return p->mode == AS_MODE_ENFORCE;
 }
 
@@ -80,7 +90,7 @@ static void seal_new(const char *call, uintptr_t addr, size_t len, int prot, voi
         return;
     }
     if (p->mode == AS_MODE_AUDIT) {
-        report(call, true, "would=seal", (void *)addr, len, prot, caller);
+        report(call, true, "seal", NULL, (void *)addr, len, prot, caller);
         return;
     }
     int r = as_sys_mseal(addr, len);
