@@ -54,11 +54,11 @@ void as_maps_fold_truncated(const char *head, size_t len, uintptr_t s, uintptr_t
  * stack).  fn gets each whole line, or for a line too long for the buffer
  * its head once with truncated set (the tail is skipped to its newline,
  * never parsed as a line).  Returns 0, or -1 if maps could not be read. */
-static int maps_each(void (*fn)(const char *line, size_t len, bool truncated, void *ctx),
-                     void *ctx)
+static int lines_each(const char *file,
+                      void (*fn)(const char *line, size_t len, bool truncated, void *ctx),
+                      void *ctx)
 {
-    int fd = (int)as_syscall3(__NR_openat, AT_FDCWD, (long)"/proc/self/maps",
-                              O_RDONLY | O_CLOEXEC);
+    int fd = (int)as_syscall3(__NR_openat, AT_FDCWD, (long)file, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         return -1;
     }
@@ -99,6 +99,12 @@ static int maps_each(void (*fn)(const char *line, size_t len, bool truncated, vo
     }
     as_syscall3(__NR_close, fd, 0, 0);
     return 0;
+}
+
+static int maps_each(void (*fn)(const char *line, size_t len, bool truncated, void *ctx),
+                     void *ctx)
+{
+    return lines_each("/proc/self/maps", fn, ctx);
 }
 
 struct region_ctx {
@@ -161,6 +167,86 @@ int as_maps_shared_writable(unsigned dev_major, unsigned dev_minor, uint64_t ino
 {
     struct shared_ctx c = {dev_major, dev_minor, inode, false, false};
     if (maps_each(shared_line, &c) != 0 || c.bad) {
+        return -1;
+    }
+    return c.found ? 1 : 0;
+}
+
+struct sealed_ctx {
+    uintptr_t s, e;
+    char *out;
+    size_t outlen;
+    bool in_range, truncated, found;
+    struct as_maps_line cur;
+    char path[160]; /* the current mapping's path (its end when long) */
+};
+
+static bool has_token(const char *p, const char *end, const char *tok, size_t tl)
+{
+    while (p < end) {
+        while (p < end && *p == ' ') {
+            p++;
+        }
+        const char *t = p;
+        while (p < end && *p != ' ') {
+            p++;
+        }
+        if ((size_t)(p - t) == tl && memcmp(t, tok, tl) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void copy_path(char *out, size_t outlen, const struct as_maps_line *m, bool truncated)
+{
+    const char *src = m->pathlen == 0 ? "[anonymous]" : m->path;
+    size_t n = m->pathlen == 0 ? sizeof "[anonymous]" - 1 : m->pathlen;
+    if (truncated || n >= outlen) {
+        /* only the head was read, or too long: its start, marked as cut */
+        size_t keep = outlen - 4 < n ? outlen - 4 : n;
+        memcpy(out, src, keep);
+        memcpy(out + keep, "...", 4);
+        return;
+    }
+    memcpy(out, src, n);
+    out[n] = '\0';
+}
+
+static void sealed_line(const char *line, size_t len, bool truncated, void *ctx)
+{
+    struct sealed_ctx *c = ctx;
+    if (c->found) {
+        return;
+    }
+    if (len >= 8 && memcmp(line, "VmFlags:", 8) == 0) {
+        if (c->in_range && has_token(line + 8, line + len, "sl", 2)) {
+            c->found = true;
+            memcpy(c->out, c->path, c->outlen < sizeof c->path ? c->outlen : sizeof c->path);
+            c->out[c->outlen - 1] = '\0';
+        }
+        return;
+    }
+    struct as_maps_line m;
+    if (!as_maps_parse_line(line, len, &m)) {
+        return; /* another field line */
+    }
+    c->in_range = m.start < c->e && m.end > c->s;
+    if (c->in_range) {
+        copy_path(c->path, sizeof c->path, &m, truncated);
+    }
+}
+
+int as_smaps_sealed_in(uintptr_t s, uintptr_t e, char *out, size_t outlen)
+{
+    struct sealed_ctx c;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.e = e > s ? e : s + 1;
+    c.out = out;
+    c.outlen = outlen;
+    memcpy(out, "?", 2);
+    if (lines_each("/proc/self/smaps", sealed_line, &c) != 0) {
         return -1;
     }
     return c.found ? 1 : 0;

@@ -27,4 +27,9 @@ void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri);
  * 1 yes, 0 no, -1 unknown. */
 int as_maps_shared_writable(unsigned dev_major, unsigned dev_minor, uint64_t inode);
 
+/* Does a sealed mapping (VmFlags "sl" in /proc/self/smaps) overlap
+ * [s, e)?  1 and its path in out ("[anonymous]", "[heap]"; a long path
+ * cut and marked "..."), 0 none, -1 smaps unreadable.  outlen >= 8. */
+int as_smaps_sealed_in(uintptr_t s, uintptr_t e, char *out, size_t outlen);
+
 #endif

@@ -24,15 +24,10 @@ static uint64_t window_start;
 static unsigned window_count;
 static unsigned suppressed;
 
-/* One line per refused (or, in audit mode, would-be refused) call; at
- * most AUDIT_PER_SECOND a second so a hot loop cannot flood the log. */
-static void report(const char *call, bool audit, const char *would, const char *reason,
-                   const void *addr, size_t len, int prot, void *caller)
+/* At most AUDIT_PER_SECOND lines a second (refusals and seal refusals
+ * together), so a hot loop cannot flood the log. */
+static bool rate_ok(int level)
 {
-    const int level = AS_LEVEL_WARN;
-    if (!as_log_enabled(level)) {
-        return;
-    }
     uint64_t now = as_now_us() / 1000000u;
     uint64_t ws = __atomic_load_n(&window_start, __ATOMIC_RELAXED);
     if (now != ws) {
@@ -45,6 +40,20 @@ static void report(const char *call, bool audit, const char *would, const char *
     }
     if (__atomic_add_fetch(&window_count, 1, __ATOMIC_RELAXED) > AUDIT_PER_SECOND) {
         __atomic_add_fetch(&suppressed, 1, __ATOMIC_RELAXED);
+        return false;
+    }
+    return true;
+}
+
+/* One line per refused (or, in audit mode, would-be refused) call. */
+static void report(const char *call, bool audit, const char *would, const char *reason,
+                   const void *addr, size_t len, int prot, void *caller)
+{
+    const int level = AS_LEVEL_WARN;
+    if (!as_log_enabled(level)) {
+        return;
+    }
+    if (!rate_ok(level)) {
         return;
     }
     Dl_info di = {0};
@@ -69,6 +78,68 @@ static void report(const char *call, bool audit, const char *would, const char *
                "event=deny call=%s reason=%s addr=%p len=%zu prot=%c%c%c caller=%p object=%s",
                call, reason, addr, len, r, w, x, caller, from);
     }
+}
+
+/* (call, object) pairs already reported as seal-refused: a log line each,
+ * once.  Only ever suppresses duplicate log lines; when full, every
+ * refusal is logged (within the rate limit). */
+#define SEEN_MAX 64
+static uint32_t seen[SEEN_MAX];
+static unsigned seen_n;
+static long seen_pid; /* a forked child starts with an empty table */
+
+static uint32_t fnv1a(uint32_t h, const char *s)
+{
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    }
+    return h;
+}
+
+static bool first_report(uint32_t h)
+{
+    long pid = as_syscall3(__NR_getpid, 0, 0, 0);
+    if (__atomic_exchange_n(&seen_pid, pid, __ATOMIC_ACQ_REL) != pid) {
+        __atomic_store_n(&seen_n, 0, __ATOMIC_RELEASE);
+    }
+    unsigned n = __atomic_load_n(&seen_n, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; i < n && i < SEEN_MAX; i++) {
+        if (__atomic_load_n(&seen[i], __ATOMIC_RELAXED) == h) {
+            return false;
+        }
+    }
+    unsigned k = __atomic_fetch_add(&seen_n, 1, __ATOMIC_ACQ_REL);
+    if (k < SEEN_MAX) {
+        __atomic_store_n(&seen[k], h, __ATOMIC_RELEASE);
+    } else {
+        __atomic_store_n(&seen_n, SEEN_MAX, __ATOMIC_RELAXED);
+    }
+    return true;
+}
+
+/* The kernel refused a call with EPERM.  If a sealed mapping lies in the
+ * range (VmFlags "sl" in /proc/self/smaps: read only here, at most
+ * AUDIT_PER_SECOND times a second), say so, naming it by its path (no
+ * loader call), once per (call, object), so that the program's failure
+ * does not look unrelated.  Seals are only autoseal's unless the program
+ * seals memory itself. */
+static void seal_refused(const char *call, const void *addr, size_t len)
+{
+    const struct as_policy *p = as_policy();
+    if (p->mode == AS_MODE_OFF || !as_log_enabled(AS_LEVEL_WARN) || !rate_ok(AS_LEVEL_WARN)) {
+        return;
+    }
+    char obj[160];
+    uintptr_t s = (uintptr_t)addr & ~(uintptr_t)4095;
+    uintptr_t e = (uintptr_t)addr + len;
+    if (as_smaps_sealed_in(s, e > s ? e : s + 1, obj, sizeof obj) == 0) {
+        return; /* EPERM for another reason (a file seal, mmap_min_addr...) */
+    }
+    if (!first_report(fnv1a(fnv1a(2166136261u, call), obj))) {
+        return;
+    }
+    as_log(AS_LEVEL_WARN, "event=seal-refused call=%s addr=%p len=%zu object=%s", call, addr,
+           len, obj);
 }
 
 static bool refuse(const char *call, const struct as_verdict *v, const void *addr, size_t len,
@@ -126,6 +197,9 @@ void *as_do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off,
     }
     long r = as_syscall6(__NR_mmap, (long)addr, (long)len, prot, flags, fd, (long)off);
     if (r < 0 && r > -4096) {
+        if (r == -EPERM) {
+            seal_refused("mmap", addr, len);
+        }
         return (void *)fail((int)-r);
     }
     if (v.seal_after) {
@@ -155,6 +229,9 @@ int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller)
     long r = pkey < 0 ? as_syscall3(__NR_mprotect, (long)addr, (long)len, prot)
                         : as_syscall6(__NR_pkey_mprotect, (long)addr, (long)len, prot, pkey, 0, 0);
     if (r < 0) {
+        if (r == -EPERM) {
+            seal_refused(call, addr, len);
+        }
         return (int)fail((int)-r);
     }
     if (v.seal_after) {
@@ -170,6 +247,12 @@ void *as_do_mremap(void *old, size_t oldlen, size_t newlen, int flags, void *new
     long r = as_syscall6(__NR_mremap, (long)old, (long)oldlen, (long)newlen, flags,
                          (long)newaddr, 0);
     if (r < 0 && r > -4096) {
+        if (r == -EPERM) {
+            seal_refused("mremap", old, oldlen ? oldlen : 1);
+            if (flags & MREMAP_FIXED) {
+                seal_refused("mremap", newaddr, newlen);
+            }
+        }
         return (void *)fail((int)-r);
     }
     return (void *)r;
@@ -210,6 +293,21 @@ int as_do_madvise(void *addr, size_t len, int advice, void *caller)
     }
     long r = as_syscall3(__NR_madvise, (long)addr, (long)len, advice);
     if (r < 0) {
+        if (r == -EPERM && advice != MADV_HWPOISON) { /* HWPOISON: EPERM without the capability */
+            seal_refused("madvise", addr, len);
+        }
+        return (int)fail((int)-r);
+    }
+    return 0;
+}
+
+int as_do_munmap(void *addr, size_t len)
+{
+    long r = as_syscall3(__NR_munmap, (long)addr, (long)len, 0);
+    if (r < 0) {
+        if (r == -EPERM) {
+            seal_refused("munmap", addr, len);
+        }
         return (int)fail((int)-r);
     }
     return 0;
