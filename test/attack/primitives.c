@@ -512,6 +512,25 @@ static void p_relro_madvise_guard(struct report *r)
     r->effect = compare_snap(&s, r->note, sizeof r->note);
 }
 
+/* libc's madvise called by address (found from libc's load base and its
+ * .dynsym): past the interposer, and the kernel allows the discard. */
+static void p_relro_madvise_by_address(struct report *r)
+{
+    struct lib_find lf = {"libc.so.6", {0}, 0};
+    dl_iterate_phdr(find_lib, &lf);
+    char err[200] = "libc.so.6 not found by dl_iterate_phdr";
+    uint64_t v = lf.path[0] ? elf_symbol(lf.path, "madvise", err, sizeof err) : 0;
+    struct snap s;
+    if (v == 0 || !take_snap(&s, relro_page)) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%.150s", err);
+        return;
+    }
+    int (*fn)(void *, size_t, int) = (int (*)(void *, size_t, int))(lf.base + (uintptr_t)v);
+    r->err = call_err(fn((void *)relro_page, PAGE, MADV_DONTNEED));
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
 /* process_madvise(2) (glibc 2.36) on our own pidfd (issue 12 item 2). */
 static void p_relro_process_madvise(struct report *r)
 {
@@ -998,6 +1017,8 @@ struct primitive {
     const char *name;
     void (*run)(struct report *);
     enum outcome expect[C_COUNT]; /* off, default, strict, jit */
+    const char *what; /* for the table in docs/security.md (--list) */
+    const char *who;  /* what refuses it */
 };
 
 /* Shorthands for the table. */
@@ -1009,61 +1030,143 @@ struct primitive {
 static const struct primitive primitives[] = {
     /* sealed images: refused in every enforcing profile.  The seal answers
      * EPERM; in strict, wx=deny answers the W+X requests first (EACCES). */
-    {"text-mprotect-rwx", p_text_rwx, {OK, PERM, ACCES, PERM}},
-    {"text-mprotect-rw", p_text_rw, {OK, PERM, PERM, PERM}},
-    {"rodata-mprotect-rw", p_rodata_rw, {OK, PERM, PERM, PERM}},
-    {"relro-got-mprotect-rw", p_relro_rw, {OK, PERM, PERM, PERM}},
-    {"text-mmap-fixed", p_text_mmap_fixed, {OK, PERM, ACCES, PERM}},
-    {"text-munmap", p_text_munmap, {OK, PERM, PERM, PERM}},
-    {"text-mremap-move", p_text_mremap_move, {OK, PERM, PERM, PERM}},
-    {"text-mremap-shrink", p_text_mremap_shrink, {OK, PERM, PERM, PERM}},
+    {"text-mprotect-rwx", p_text_rwx, {OK, PERM, ACCES, PERM},
+     "`mprotect` a page of `.text` RWX",
+     "seal; in strict `wx=deny` answers first"},
+    {"text-mprotect-rw", p_text_rw, {OK, PERM, PERM, PERM},
+     "`mprotect` a page of `.text` RW",
+     "seal"},
+    {"rodata-mprotect-rw", p_rodata_rw, {OK, PERM, PERM, PERM},
+     "`mprotect` a page of `.rodata` RW",
+     "seal"},
+    {"relro-got-mprotect-rw", p_relro_rw, {OK, PERM, PERM, PERM},
+     "`mprotect` the whole RELRO (GOT included) RW",
+     "seal"},
+    {"text-mmap-fixed", p_text_mmap_fixed, {OK, PERM, ACCES, PERM},
+     "`mmap(MAP_FIXED)` RWX over `.text`",
+     "seal; in strict `wx=deny` answers first"},
+    {"text-munmap", p_text_munmap, {OK, PERM, PERM, PERM},
+     "`munmap` a page of `.text`",
+     "seal"},
+    {"text-mremap-move", p_text_mremap_move, {OK, PERM, PERM, PERM},
+     "`mremap` `.text` elsewhere (`MAYMOVE\\|FIXED`)",
+     "seal"},
+    {"text-mremap-shrink", p_text_mremap_shrink, {OK, PERM, PERM, PERM},
+     "`mremap` shrink `.text` (2 pages to 1)",
+     "seal"},
     /* madvise(DONTNEED) reverts relocated RELRO pages to the file's bytes:
      * the kernel allows it on sealed file-backed memory; libautoseal's
      * madvise() interposer refuses it, a raw syscall bypasses that. */
-    {"relro-madvise-dontneed-libc", p_relro_madvise_libc, {OK, PERM, PERM, PERM}},
-    {"relro-madvise-dontneed-syscall", p_relro_madvise_raw, {OK, OK, OK, OK}},
-    {"relro-process-madvise-dontneed", p_relro_process_madvise, {OK, PERM, PERM, PERM}},
+    {"relro-madvise-dontneed-libc", p_relro_madvise_libc, {OK, PERM, PERM, PERM},
+     "`madvise(MADV_DONTNEED)` on RELRO, through libc",
+     "interposer rule"},
+    {"relro-madvise-dontneed-syscall", p_relro_madvise_raw, {OK, OK, OK, OK},
+     "`madvise(MADV_DONTNEED)` on RELRO, raw `syscall`",
+     "nobody: hole"},
+    /* libc's own madvise by address: no kernel rule can stop it (hole) */
+    {"relro-madvise-dontneed-libc-by-address", p_relro_madvise_by_address, {OK, OK, OK, OK},
+     "`madvise(MADV_DONTNEED)` on RELRO, libc's `madvise` called by address",
+     "nobody: hole"},
+    {"relro-process-madvise-dontneed", p_relro_process_madvise, {OK, PERM, PERM, PERM},
+     "`process_madvise(own pidfd, MADV_DONTNEED)` on RELRO",
+     "interposer rule"},
     /* advice the rule did not know: refused by an allow-list */
-    {"relro-madvise-guard-install-remove", p_relro_madvise_guard, {OK, PERM, PERM, PERM}},
+    {"relro-madvise-guard-install-remove", p_relro_madvise_guard, {OK, PERM, PERM, PERM},
+     "`madvise(MADV_GUARD_INSTALL)` then `MADV_GUARD_REMOVE` on RELRO",
+     "interposer rule (allow-list)"},
     /* new executable memory: allowed unless execmem=deny / wx=deny (strict) */
-    {"data-mprotect-exec", p_data_exec, {OK, OK, ACCES, OK}},
-    {"heap-mprotect-exec", p_heap_exec, {OK, OK, ACCES, OK}},
-    {"anon-mmap-rwx", p_wx_mmap, {OK, OK, ACCES, OK}},
-    {"anon-mprotect-rw-to-rwx", p_wx_mprotect, {OK, OK, ACCES, OK}},
+    {"data-mprotect-exec", p_data_exec, {OK, OK, ACCES, OK},
+     "`mprotect` a `.data` page R-X",
+     "`execmem`"},
+    {"heap-mprotect-exec", p_heap_exec, {OK, OK, ACCES, OK},
+     "`mprotect` a `malloc`'ed page RWX",
+     "`wx=deny`"},
+    {"anon-mmap-rwx", p_wx_mmap, {OK, OK, ACCES, OK},
+     "`mmap` anonymous RWX",
+     "`wx=deny`"},
+    {"anon-mprotect-rw-to-rwx", p_wx_mprotect, {OK, OK, ACCES, OK},
+     "`mprotect` anonymous RW to RWX",
+     "`wx=deny`"},
     /* the same through raw system calls: only the kernel's W^X (MDWE,
      * strict's execmem=kernel) stops them */
-    {"heap-mprotect-exec-syscall", p_heap_exec_raw, {OK, OK, ACCES, OK}},
-    {"anon-mmap-rwx-syscall", p_wx_mmap_raw, {OK, OK, ACCES, OK}},
+    {"heap-mprotect-exec-syscall", p_heap_exec_raw, {OK, OK, ACCES, OK},
+     "`mprotect` a `malloc`'ed page RWX, raw `syscall`",
+     "MDWE (strict: `execmem=kernel`)"},
+    {"anon-mmap-rwx-syscall", p_wx_mmap_raw, {OK, OK, ACCES, OK},
+     "`mmap` anonymous RWX, raw `syscall`",
+     "MDWE (strict: `execmem=kernel`)"},
     /* double mappings: write through one view, run through the other */
-    {"memfd-dual-map-rw-rx", p_memfd_dual_map, {OK, OK, ACCES, OK}},
-    {"rdwr-file-mmap-rx", p_rdwr_file_exec, {OK, OK, ACCES, OK}},
-    {"shared-writable-file-mmap-rx", p_shared_writable_file_exec, {OK, OK, ACCES, OK}},
-    {"memfd-mprotect-rx", p_memfd_mprotect_rx, {OK, OK, ACCES, OK}},
+    {"memfd-dual-map-rw-rx", p_memfd_dual_map, {OK, OK, ACCES, OK},
+     "memfd mapped RW and RX, code written through one, run through the other",
+     "`execmem` (writable file)"},
+    {"rdwr-file-mmap-rx", p_rdwr_file_exec, {OK, OK, ACCES, OK},
+     "file opened `O_RDWR` mapped RX, code written with `pwrite`",
+     "`execmem` (writable file)"},
+    {"shared-writable-file-mmap-rx", p_shared_writable_file_exec, {OK, OK, ACCES, OK},
+     "file with a `MAP_SHARED` RW mapping, reopened `O_RDONLY` and mapped RX",
+     "`execmem` (writable file)"},
+    {"memfd-mprotect-rx", p_memfd_mprotect_rx, {OK, OK, ACCES, OK},
+     "memfd mapped RW and R, the R view `mprotect`ed RX",
+     "`execmem`"},
     /* a forged /proc/self/maps line must not make RW memory "already exec" */
-    {"file-mprotect-rx-forged-maps-line", p_forged_maps_rx, {OK, OK, ACCES, OK}},
+    {"file-mprotect-rx-forged-maps-line", p_forged_maps_rx, {OK, OK, ACCES, OK},
+     "RW file mapping whose >4 KiB maps line forges `r-xp`, `mprotect` RX",
+     "`execmem` (maps parser)"},
     /* two libc calls to W+X memory: personality(READ_IMPLIES_EXEC), mmap RW */
-    {"personality-read-implies-exec", p_read_implies_exec, {OK, OK, PERM, OK}},
+    {"personality-read-implies-exec", p_read_implies_exec, {OK, OK, PERM, OK},
+     "`personality(READ_IMPLIES_EXEC)`, then `mmap` RW (rwx), code run",
+     "interposer rule"},
     /* libc's own entry points and RTLD_DEEPBIND: past the interposers,
      * refused by MDWE in strict */
-    {"anon-mprotect-rx-dlvsym-next", p_dlvsym_next_mprotect, {OK, OK, ACCES, OK}},
-    {"anon-mprotect-rx-dlsym-libc", p_dlsym_libc_mprotect, {OK, OK, ACCES, OK}},
-    {"anon-mprotect-rx-__mprotect", p_dunder_mprotect, {OK, OK, ACCES, OK}},
-    {"anon-mmap-rwx-__mmap", p_dunder_mmap, {OK, OK, ACCES, OK}},
-    {"anon-mprotect-rx-dlmopen-libc", p_dlmopen_libc_mprotect, {OK, OK, ACCES, OK}},
-    {"anon-mprotect-rx-libc-by-address", p_libc_mprotect_by_address, {OK, OK, ACCES, OK}},
-    {"anon-mmap-rwx-rtld-deepbind", p_deepbind_mmap_rwx, {OK, OK, ACCES, OK}},
+    {"anon-mprotect-rx-dlvsym-next", p_dlvsym_next_mprotect, {OK, OK, ACCES, OK},
+     "`mprotect` RX through `dlvsym(RTLD_NEXT, \"mprotect\", \"GLIBC_2.2.5\")`",
+     "MDWE (strict)"},
+    {"anon-mprotect-rx-dlsym-libc", p_dlsym_libc_mprotect, {OK, OK, ACCES, OK},
+     "`mprotect` RX through `dlsym(libc handle, \"mprotect\")`",
+     "MDWE (strict)"},
+    {"anon-mprotect-rx-__mprotect", p_dunder_mprotect, {OK, OK, ACCES, OK},
+     "`mprotect` RX through `__mprotect`",
+     "MDWE (strict)"},
+    {"anon-mmap-rwx-__mmap", p_dunder_mmap, {OK, OK, ACCES, OK},
+     "`mmap` RWX through `__mmap`",
+     "MDWE (strict)"},
+    {"anon-mprotect-rx-dlmopen-libc", p_dlmopen_libc_mprotect, {OK, OK, ACCES, OK},
+     "`mprotect` RX through libc in a `dlmopen` namespace",
+     "MDWE (strict)"},
+    {"anon-mprotect-rx-libc-by-address", p_libc_mprotect_by_address, {OK, OK, ACCES, OK},
+     "`mprotect` RX, libc's `mprotect` called by address",
+     "MDWE (strict)"},
+    {"anon-mmap-rwx-rtld-deepbind", p_deepbind_mmap_rwx, {OK, OK, ACCES, OK},
+     "`mmap` RWX from a library loaded with `RTLD_DEEPBIND`",
+     "MDWE (strict)"},
     /* writable data: sealed in strict only (data=seal) */
-    {"data-mprotect-ro", p_data_ro, {OK, OK, PERM, OK}},
-    {"bss-mprotect-ro", p_bss_ro, {OK, OK, PERM, OK}},
-    {"data-munmap", p_data_munmap, {OK, OK, PERM, OK}},
-    {"bss-munmap", p_bss_munmap, {OK, OK, PERM, OK}},
+    {"data-mprotect-ro", p_data_ro, {OK, OK, PERM, OK},
+     "`mprotect` a `.data` page R",
+     "seal (strict seals data)"},
+    {"bss-mprotect-ro", p_bss_ro, {OK, OK, PERM, OK},
+     "`mprotect` a `.bss` page R",
+     "seal (strict seals data)"},
+    {"data-munmap", p_data_munmap, {OK, OK, PERM, OK},
+     "`munmap` a `.data` page",
+     "seal (strict seals data)"},
+    {"bss-munmap", p_bss_munmap, {OK, OK, PERM, OK},
+     "`munmap` a `.bss` page",
+     "seal (strict seals data)"},
     /* /proc/self/mem writes go through any protection (documented hole) */
-    {"text-write-proc-self-mem", p_text_proc_mem, {OK, OK, OK, OK}},
+    {"text-write-proc-self-mem", p_text_proc_mem, {OK, OK, OK, OK},
+     "write to `.text` through `/proc/self/mem`",
+     "nobody: hole"},
     /* libautoseal's own policy page: read-only in every mode, sealed
      * unless mode=off (which seals nothing at all) */
-    {"policy-page-mprotect-rw", p_policy_rw, {OK, PERM, PERM, PERM}},
-    {"policy-page-munmap", p_policy_munmap, {OK, PERM, PERM, PERM}},
-    {"policy-page-write", p_policy_write, {FAULT, FAULT, FAULT, FAULT}},
+    {"policy-page-mprotect-rw", p_policy_rw, {OK, PERM, PERM, PERM},
+     "`mprotect` the policy page RW",
+     "seal"},
+    {"policy-page-munmap", p_policy_munmap, {OK, PERM, PERM, PERM},
+     "`munmap` the policy page",
+     "seal"},
+    {"policy-page-write", p_policy_write, {FAULT, FAULT, FAULT, FAULT},
+     "write to the policy page",
+     "read-only page"},
 };
 
 #define NPRIM (sizeof primitives / sizeof primitives[0])
@@ -1139,8 +1242,14 @@ static bool run_one(const struct primitive *p, enum column col)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s off|default|strict|jit\n", argv[0]);
+        fprintf(stderr, "usage: %s off|default|strict|jit|--list\n", argv[0]);
         return 2;
+    }
+    if (strcmp(argv[1], "--list") == 0) { /* for scripts/attack-matrix.sh */
+        for (size_t i = 0; i < NPRIM; i++) {
+            printf("%s\t%s\t%s\n", primitives[i].name, primitives[i].what, primitives[i].who);
+        }
+        return 0;
     }
     int col = -1;
     for (int i = 0; i < C_COUNT; i++) {
