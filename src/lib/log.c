@@ -90,7 +90,7 @@ static void to_file(const char *path, const char *line, size_t n)
         close(fd);
     }
     if (!__atomic_exchange_n(&file_failed_noted, true, __ATOMIC_RELAXED)) {
-        char note[512];
+        char note[160]; /* (a long path is cut: this frame adds to the line's) */
         size_t k = as_fmt_log(note, sizeof note,
                               "autoseal[%d]: level=error event=log-file-failed path=%s error=%d "
                               "msg=\"%s\"\n",

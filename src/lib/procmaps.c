@@ -50,7 +50,7 @@ void as_maps_fold_truncated(const char *head, size_t len, uintptr_t s, uintptr_t
     fold_range(m.start, m.end, false, false, s, e, cursor, ri);
 }
 
-/* Read /proc/self/maps line by line (allocation-free, <= 1.5 KiB of
+/* Read /proc/self/maps line by line (allocation-free, about 1 KiB of
  * stack).  fn gets each whole line, or for a line too long for the buffer
  * its head once with truncated set (the tail is skipped to its newline,
  * never parsed as a line).  Returns 0, or -1 if maps could not be read. */
@@ -62,7 +62,7 @@ static int lines_each(const char *file,
     if (fd < 0) {
         return -1;
     }
-    char buf[1536]; /* at most ~2 KiB of the caller's stack in all */
+    char buf[1024]; /* keeps every interposed call within ~2 KiB of stack */
     size_t have = 0;
     bool eof = false, skipping = false;
     while (!eof) {
@@ -178,7 +178,7 @@ struct sealed_ctx {
     size_t outlen;
     bool in_range, truncated, found;
     struct as_maps_line cur;
-    char path[160]; /* the current mapping's path (its end when long) */
+    char path[128]; /* the current mapping's path (its start when long) */
 };
 
 static bool has_token(const char *p, const char *end, const char *tok, size_t tl)

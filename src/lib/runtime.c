@@ -129,7 +129,7 @@ static void seal_refused(const char *call, const void *addr, size_t len)
     if (p->mode == AS_MODE_OFF || !as_log_enabled(AS_LEVEL_WARN) || !rate_ok(AS_LEVEL_WARN)) {
         return;
     }
-    char obj[160];
+    char obj[128];
     uintptr_t s = (uintptr_t)addr & ~(uintptr_t)4095;
     uintptr_t e = (uintptr_t)addr + len;
     if (as_smaps_sealed_in(s, e > s ? e : s + 1, obj, sizeof obj) == 0) {
