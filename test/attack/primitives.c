@@ -275,14 +275,14 @@ static uint64_t elf_symbol(const char *path, const char *name, char *err, size_t
         return 0;
     }
     uint64_t value = 0;
-    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)m;
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)(const void *)m;
     if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
         eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > size ||
         (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum) {
         snprintf(err, errlen, "not a 64-bit ELF file with section headers");
         goto out;
     }
-    const Elf64_Shdr *sh = (const Elf64_Shdr *)(m + eh->e_shoff);
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(const void *)(m + eh->e_shoff);
     snprintf(err, errlen, "no .symtab (stripped?) or no symbol %s", name);
     for (unsigned i = 0; i < eh->e_shnum; i++) {
         if ((sh[i].sh_type != SHT_SYMTAB && sh[i].sh_type != SHT_DYNSYM) ||
@@ -295,7 +295,7 @@ static uint64_t elf_symbol(const char *path, const char *name, char *err, size_t
             snprintf(err, errlen, "bad .symtab bounds");
             goto out;
         }
-        const Elf64_Sym *sym = (const Elf64_Sym *)(m + sh[i].sh_offset);
+        const Elf64_Sym *sym = (const Elf64_Sym *)(const void *)(m + sh[i].sh_offset);
         size_t nsym = sh[i].sh_size / sizeof(Elf64_Sym);
         const char *str = (const char *)(m + strs->sh_offset);
         for (size_t j = 0; j < nsym; j++) {
