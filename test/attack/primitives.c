@@ -987,6 +987,7 @@ static void p_libc_mprotect_by_address(struct report *r)
     exec_gain_via(r, (mprotect_fn)(lf.base + (uintptr_t)v), "libc mprotect by address");
 }
 
+#ifndef AS_NO_DEEPBIND
 static void p_deepbind_mmap_rwx(struct report *r)
 {
     void *h = dlopen(AS_DEEPBIND_LIB, RTLD_NOW | RTLD_DEEPBIND);
@@ -1007,6 +1008,7 @@ static void p_deepbind_mmap_rwx(struct report *r)
     r->effect = strncmp(p, "rwx", 3) == 0 ? E_CHANGED : E_INTACT;
     snprintf(r->note, sizeof r->note, "RTLD_DEEPBIND library: new mapping %p %s", m, p);
 }
+#endif
 
 /* ---- the table -------------------------------------------------------------- */
 
@@ -1136,9 +1138,11 @@ static const struct primitive primitives[] = {
     {"anon-mprotect-rx-libc-by-address", p_libc_mprotect_by_address, {OK, OK, ACCES, OK},
      "`mprotect` RX, libc's `mprotect` called by address",
      "MDWE (strict)"},
+#ifndef AS_NO_DEEPBIND /* ASan builds: the runtime exits on RTLD_DEEPBIND */
     {"anon-mmap-rwx-rtld-deepbind", p_deepbind_mmap_rwx, {OK, OK, ACCES, OK},
      "`mmap` RWX from a library loaded with `RTLD_DEEPBIND`",
      "MDWE (strict)"},
+#endif
     /* writable data: sealed in strict only (data=seal) */
     {"data-mprotect-ro", p_data_ro, {OK, OK, PERM, OK},
      "`mprotect` a `.data` page R",
@@ -1278,6 +1282,9 @@ int main(int argc, char **argv)
             failed++;
         }
     }
+#ifdef AS_NO_DEEPBIND
+    printf("not run: anon-mmap-rwx-rtld-deepbind (the ASan runtime exits on RTLD_DEEPBIND)\n");
+#endif
     printf("%zu primitives, %u failed\n", NPRIM, failed);
     return failed ? 1 : 0;
 }
