@@ -1,5 +1,7 @@
 #include "smaps.h"
 
+#include "mapsline.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -26,91 +28,28 @@ bool vmflags_has(const char *line, size_t len, const char *tok)
     return false;
 }
 
-static bool parse_hex(const char **p, const char *end, uint64_t *v)
-{
-    const char *s = *p;
-    uint64_t x = 0;
-    int digits = 0;
-    while (s < end && isxdigit((unsigned char)*s)) {
-        if (digits >= 16) {
-            return false;
-        }
-        int d = isdigit((unsigned char)*s) ? *s - '0' : (tolower((unsigned char)*s) - 'a' + 10);
-        x = x << 4 | (uint64_t)d;
-        digits++;
-        s++;
-    }
-    if (!digits) {
-        return false;
-    }
-    *p = s;
-    *v = x;
-    return true;
-}
-
-static bool parse_dec(const char **p, const char *end, uint64_t *v)
-{
-    const char *s = *p;
-    uint64_t x = 0;
-    int digits = 0;
-    while (s < end && isdigit((unsigned char)*s)) {
-        if (digits >= 20) {
-            return false;
-        }
-        x = x * 10 + (uint64_t)(*s - '0');
-        digits++;
-        s++;
-    }
-    if (!digits) {
-        return false;
-    }
-    *p = s;
-    *v = x;
-    return true;
-}
-
-static bool expect(const char **p, const char *end, char c)
-{
-    if (*p < end && **p == c) {
-        (*p)++;
-        return true;
-    }
-    return false;
-}
-
-/* "start-end perms offset maj:min inode   path" */
+/* "start-end perms offset maj:min inode   path": the shared parser */
 static bool parse_header(const char *s, const char *end, struct mapping *m)
 {
-    uint64_t maj, min;
+    struct as_maps_line l;
     memset(m, 0, sizeof *m);
     m->object = -1;
-    if (!parse_hex(&s, end, &m->start) || !expect(&s, end, '-') || !parse_hex(&s, end, &m->end) ||
-        !expect(&s, end, ' ') || end - s < 5) {
+    if (!as_maps_parse_line(s, (size_t)(end - s), &l)) {
         return false;
     }
-    memcpy(m->perms, s, 4);
-    m->perms[4] = '\0';
-    s += 4;
-    if (!expect(&s, end, ' ') || !parse_hex(&s, end, &m->offset) || !expect(&s, end, ' ') ||
-        !parse_hex(&s, end, &maj) || !expect(&s, end, ':') || !parse_hex(&s, end, &min) ||
-        !expect(&s, end, ' ') || !parse_dec(&s, end, &m->inode)) {
-        return false;
-    }
-    if (m->end < m->start || maj > 0xffffffffu || min > 0xffffffffu) {
-        return false;
-    }
-    m->dev_major = (unsigned)maj;
-    m->dev_minor = (unsigned)min;
-    while (s < end && *s == ' ') {
-        s++;
-    }
-    size_t pl = (size_t)(end - s);
-    m->path = malloc(pl + 1);
+    m->start = l.start;
+    m->end = l.end;
+    memcpy(m->perms, l.perms, sizeof m->perms);
+    m->offset = l.offset;
+    m->dev_major = l.dev_major;
+    m->dev_minor = l.dev_minor;
+    m->inode = l.inode;
+    m->path = malloc(l.pathlen + 1);
     if (!m->path) {
         return false;
     }
-    memcpy(m->path, s, pl);
-    m->path[pl] = '\0';
+    memcpy(m->path, l.path, l.pathlen);
+    m->path[l.pathlen] = '\0';
     return true;
 }
 

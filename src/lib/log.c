@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -69,18 +70,47 @@ static void to_syslog(const char *line, size_t n)
     close(fd);
 }
 
+static bool file_failed_noted;
+
+/* The log file: opened per message with O_NOFOLLOW (a planted symbolic link
+ * is never followed, in any process), O_NONBLOCK (a FIFO without reader
+ * cannot hang the program) and O_APPEND|O_CLOEXEC; only a regular file
+ * with one link is written.  On failure the line goes to stderr, the first
+ * time after a line that says why. */
 static void to_file(const char *path, const char *line, size_t n)
 {
-    int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY;
-    if (log_privileged) {
-        flags |= O_NOFOLLOW;
-    }
+    int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK;
     int fd = open(path, flags, 0600);
-    if (fd < 0) {
-        return;
+    int err = fd < 0 ? errno : 0;
+    if (fd >= 0) {
+        struct stat st;
+        if (fstat(fd, &st) != 0) {
+            err = errno;
+        } else if (!S_ISREG(st.st_mode)) {
+            err = EINVAL;
+        } else if (st.st_nlink != 1) {
+            err = EMLINK;
+        }
+        if (err == 0) {
+            write_all(fd, line, n);
+            close(fd);
+            return;
+        }
+        close(fd);
     }
-    write_all(fd, line, n);
-    close(fd);
+    if (!__atomic_exchange_n(&file_failed_noted, true, __ATOMIC_RELAXED)) {
+        char note[160]; /* (a long path is cut: this frame adds to the line's) */
+        size_t k = as_fmt_log(note, sizeof note,
+                              "autoseal[%d]: level=error event=log-file-failed path=%s error=%d "
+                              "msg=\"%s\"\n",
+                              (int)getpid(), path, err,
+                              err == ELOOP    ? "a symbolic link: not followed"
+                              : err == EINVAL ? "not a regular file"
+                              : err == EMLINK ? "more than one hard link"
+                                              : "cannot open; logging to stderr");
+        write_all(STDERR_FILENO, note, k < sizeof note ? k : sizeof note - 1);
+    }
+    write_all(STDERR_FILENO, line, n);
 }
 
 void as_log(int level, const char *fmt, ...)
@@ -98,14 +128,14 @@ void as_log(int level, const char *fmt, ...)
     if (p->log == AS_LOG_SYSLOG) {
         n = as_fmt(line, sizeof line, "<%d>", pri);
     }
-    n += as_fmt(line + n, sizeof line - n, "autoseal[%d]: prog=%s level=%s ", (int)getpid(),
+    n += as_fmt_log(line + n, sizeof line - n, "autoseal[%d]: prog=%s level=%s ", (int)getpid(),
                 program_invocation_short_name, level_names[level & 3]);
     if (n >= sizeof line) {
         n = sizeof line - 1;
     }
     va_list ap;
     va_start(ap, fmt);
-    n += as_vfmt(line + n, sizeof line - n, fmt, ap);
+    n += as_vfmt_log(line + n, sizeof line - n, fmt, ap);
     va_end(ap);
     if (n >= sizeof line - 1) {
         n = sizeof line - 2;

@@ -262,7 +262,9 @@ static void apply_profile(struct as_policy *p, int profile)
         p->ldso = AS_LDSO_ALL;
         p->exec = AS_EXEC_SEAL;
         p->wx = AS_WX_DENY;
-        p->execmem = AS_EXECMEM_DENY;
+        /* the kernel's W^X too: interposition cannot see libc's own entry
+         * points (__mprotect, dlvsym, RTLD_DEEPBIND, a call by address) */
+        p->execmem = AS_EXECMEM_KERNEL;
         break;
     case AS_PROFILE_JIT:
         /* JITs create, flip, remap and unmap executable memory all the

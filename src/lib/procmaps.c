@@ -6,94 +6,17 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "mapsline.h"
 #include "sys.h"
 
-static uintptr_t hex(const char **p, const char *end)
-{
-    uintptr_t v = 0;
-    while (*p < end) {
-        char c = **p;
-        unsigned d;
-        if (c >= '0' && c <= '9') {
-            d = (unsigned)(c - '0');
-        } else if (c >= 'a' && c <= 'f') {
-            d = (unsigned)(c - 'a' + 10);
-        } else {
-            break;
-        }
-        v = v * 16 + d;
-        (*p)++;
-    }
-    return v;
-}
-
-static void skip_field(const char **p, const char *end)
-{
-    while (*p < end && **p != ' ') {
-        (*p)++;
-    }
-    while (*p < end && **p == ' ') {
-        (*p)++;
-    }
-}
-
-/* Seal-on-tighten's view of one line (ri->image_data, see rules.h).
- * Every line is read, overlapping or not: the mapping just before the
- * range decides whether an anonymous one at its start is a .bss tail. */
-static void fold_image(const char *line, size_t len, uintptr_t s, uintptr_t e,
-                       uintptr_t cursor, struct as_region_info *ri)
-{
-    const char *p = line, *end = line + len;
-    uintptr_t ms = hex(&p, end);
-    if (p >= end || *p != '-') {
-        ri->prev_chain = false;
-        return;
-    }
-    p++;
-    uintptr_t me = hex(&p, end);
-    while (p < end && *p == ' ') {
-        p++;
-    }
-    const char *perms = p;
-    bool ok_perms = (end - p) >= 4 && perms[2] != 'x' && perms[3] == 'p';
-    skip_field(&p, end); /* perms */
-    skip_field(&p, end); /* offset */
-    skip_field(&p, end); /* dev */
-    bool inode_zero = p < end && *p == '0' && (p + 1 == end || p[1] == ' ');
-    skip_field(&p, end); /* inode */
-    bool named = p < end;
-    bool file = !inode_zero && named && *p == '/';
-    bool chain = ok_perms && (file || (inode_zero && !named && ri->prev_chain &&
-                                       ri->prev_end == ms));
-    if (me > s && ms < e && (!chain || ms > cursor)) {
-        ri->image_data = false; /* not image data, or a hole before it */
-    }
-    ri->prev_chain = chain;
-    ri->prev_end = me;
-}
-
-void as_maps_fold_line(const char *line, size_t len, uintptr_t s, uintptr_t e,
+/* The range [ms, me) is covered by something we cannot trust (a line too
+ * long to read whole): it counts as neither executable nor file-backed. */
+static void fold_range(uint64_t ms, uint64_t me, bool x, bool file, uintptr_t s, uintptr_t e,
                        uintptr_t *cursor, struct as_region_info *ri)
 {
-    fold_image(line, len, s, e, *cursor, ri);
-    const char *p = line, *end = line + len;
-    uintptr_t ms = hex(&p, end);
-    if (p >= end || *p != '-') {
-        return;
-    }
-    p++;
-    uintptr_t me = hex(&p, end);
     if (me <= s || ms >= e) {
         return;
     }
-    while (p < end && *p == ' ') {
-        p++;
-    }
-    bool x = (end - p) >= 3 && p[2] == 'x';
-    skip_field(&p, end); /* perms */
-    skip_field(&p, end); /* offset */
-    skip_field(&p, end); /* dev */
-    bool inode_zero = p < end && *p == '0' && (p + 1 == end || p[1] == ' ');
     if (ms > *cursor) {
         ri->all_exec = false; /* a hole */
         ri->file_backed = false;
@@ -101,12 +24,138 @@ void as_maps_fold_line(const char *line, size_t len, uintptr_t s, uintptr_t e,
     if (!x) {
         ri->all_exec = false;
     }
-    if (inode_zero) {
+    if (!file) {
         ri->file_backed = false;
     }
     if (me > *cursor) {
-        *cursor = me;
+        *cursor = (uintptr_t)me;
     }
+}
+
+/* Seal-on-tighten's view of one mapping (ri->image_data, see rules.h).
+ * Every line is looked at, overlapping or not: the mapping just before the
+ * range decides whether an anonymous one at its start is a .bss tail.
+ * m == NULL: a line that cannot be trusted (not image data). */
+static void fold_image(const struct as_maps_line *m, uintptr_t s, uintptr_t e, uintptr_t cursor,
+                       struct as_region_info *ri)
+{
+    if (m == NULL) {
+        ri->prev_chain = false;
+        return;
+    }
+    bool ok_perms = m->perms[2] != 'x' && m->perms[3] == 'p';
+    bool named = m->pathlen > 0;
+    bool file = m->inode != 0 && named && m->path[0] == '/';
+    bool chain = ok_perms && (file || (m->inode == 0 && !named && ri->prev_chain &&
+                                       ri->prev_end == m->start));
+    if (m->end > s && m->start < e && (!chain || m->start > cursor)) {
+        ri->image_data = false; /* not image data, or a hole before it */
+    }
+    ri->prev_chain = chain;
+    ri->prev_end = (uintptr_t)m->end;
+}
+
+void as_maps_fold_line(const char *line, size_t len, uintptr_t s, uintptr_t e,
+                       uintptr_t *cursor, struct as_region_info *ri)
+{
+    struct as_maps_line m;
+    if (!as_maps_parse_line(line, len, &m)) {
+        fold_image(NULL, s, e, *cursor, ri);
+        return; /* not a mapping: covers nothing (a hole where it matters) */
+    }
+    fold_image(&m, s, e, *cursor, ri);
+    fold_range(m.start, m.end, m.perms[2] == 'x', m.inode != 0, s, e, cursor, ri);
+}
+
+void as_maps_fold_truncated(const char *head, size_t len, uintptr_t s, uintptr_t e,
+                            uintptr_t *cursor, struct as_region_info *ri)
+{
+    struct as_maps_line m;
+    if (!as_maps_parse_line(head, len, &m)) {
+        ri->known = false; /* cannot even tell which range it covers */
+        return;
+    }
+    /* its range counts as not image data either */
+    if (m.end > s && m.start < e) {
+        ri->image_data = false;
+    }
+    ri->prev_chain = false;
+    fold_range(m.start, m.end, false, false, s, e, cursor, ri);
+}
+
+/* Read /proc/self/maps line by line (allocation-free, about 1 KiB of
+ * stack).  fn gets each whole line, or for a line too long for the buffer
+ * its head once with truncated set (the tail is skipped to its newline,
+ * never parsed as a line).  Returns 0, or -1 if maps could not be read. */
+static int lines_each(const char *file,
+                      void (*fn)(const char *line, size_t len, bool truncated, void *ctx),
+                      void *ctx)
+{
+    int fd = (int)as_syscall3(__NR_openat, AT_FDCWD, (long)file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    char buf[1024]; /* keeps every interposed call within ~2 KiB of stack */
+    size_t have = 0;
+    bool eof = false, skipping = false;
+    while (!eof) {
+        long r = as_syscall3(__NR_read, fd, (long)(buf + have), (long)(sizeof buf - have));
+        if (r < 0) {
+            as_syscall3(__NR_close, fd, 0, 0);
+            return -1;
+        }
+        eof = r == 0;
+        have += (size_t)r;
+        size_t start = 0;
+        for (size_t i = 0; i < have; i++) {
+            if (buf[i] == '\n') {
+                if (!skipping) {
+                    fn(buf + start, i - start, false, ctx);
+                }
+                skipping = false; /* the tail of a long line ends here */
+                start = i + 1;
+            }
+        }
+        if (start == 0 && have == sizeof buf) {
+            if (!skipping) {
+                fn(buf, have, true, ctx);
+            }
+            skipping = true;
+            start = have;
+        }
+        if (eof && have > start && !skipping) {
+            fn(buf + start, have - start, false, ctx);
+            start = have;
+        }
+        memmove(buf, buf + start, have - start);
+        have -= start;
+    }
+    as_syscall3(__NR_close, fd, 0, 0);
+    return 0;
+}
+
+static int maps_each(void (*fn)(const char *line, size_t len, bool truncated, void *ctx),
+                     void *ctx)
+{
+    return lines_each("/proc/self/maps", fn, ctx);
+}
+
+struct region_ctx {
+    uintptr_t s, e, cursor;
+    struct as_region_info *ri;
+    bool bad;
+};
+
+static void region_line(const char *line, size_t len, bool truncated, void *ctx)
+{
+    struct region_ctx *c = ctx;
+    if (!truncated) {
+        as_maps_fold_line(line, len, c->s, c->e, &c->cursor, c->ri);
+        return;
+    }
+    c->ri->known = true;
+    as_maps_fold_truncated(line, len, c->s, c->e, &c->cursor, c->ri);
+    c->bad = c->bad || !c->ri->known;
 }
 
 void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
@@ -117,114 +166,158 @@ void as_region_query(uintptr_t s, uintptr_t e, struct as_region_info *ri)
     ri->image_data = true;
     ri->prev_chain = false;
     ri->prev_end = 0;
-    int fd = (int)as_syscall3(__NR_openat, AT_FDCWD, (long)"/proc/self/maps",
-                              O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    struct region_ctx c = {s, e, s, ri, false};
+    if (maps_each(region_line, &c) != 0) {
+        ri->known = false;
         return;
     }
-    char buf[4096];
-    size_t have = 0;
-    uintptr_t cursor = s;
-    bool eof = false;
-    while (!eof) {
-        long r = as_syscall3(__NR_read, fd, (long)(buf + have), (long)(sizeof buf - have));
-        if (r < 0) {
-            as_syscall3(__NR_close, fd, 0, 0);
-            return;
-        }
-        eof = r == 0;
-        have += (size_t)r;
-        size_t start = 0;
-        for (size_t i = 0; i < have; i++) {
-            if (buf[i] == '\n') {
-                as_maps_fold_line(buf + start, i - start, s, e, &cursor, ri);
-                start = i + 1;
-            }
-        }
-        if (start == 0 && have == sizeof buf) {
-            start = have; /* absurdly long line: drop it */
-        }
-        memmove(buf, buf + start, have - start);
-        have -= start;
-    }
-    as_syscall3(__NR_close, fd, 0, 0);
-    if (cursor < e) {
+    if (c.cursor < e) {
         ri->all_exec = false;
         ri->file_backed = false;
         ri->image_data = false;
     }
-    ri->known = true;
+    ri->known = !c.bad;
 }
 
-/* Every line of /proc/self/maps, read one character at a time, so that a
- * line of any length is parsed from its start only (never a tail).  fn
- * gets the range and the path (truncated to fit, NUL-terminated; "" for
- * anonymous memory) and returns false to stop.  Returns false when the
- * file could not be read. */
+struct shared_ctx {
+    unsigned maj, min;
+    uint64_t inode;
+    bool found, bad;
+};
+
+static void shared_line(const char *line, size_t len, bool truncated, void *ctx)
+{
+    struct shared_ctx *c = ctx;
+    struct as_maps_line m;
+    (void)truncated; /* the head of a line is the kernel's own */
+    if (!as_maps_parse_line(line, len, &m)) {
+        c->bad = true;
+        return;
+    }
+    if (m.perms[1] == 'w' && m.perms[3] == 's' && m.inode == c->inode &&
+        m.dev_major == c->maj && m.dev_minor == c->min) {
+        c->found = true;
+    }
+}
+
+int as_maps_shared_writable(unsigned dev_major, unsigned dev_minor, uint64_t inode)
+{
+    struct shared_ctx c = {dev_major, dev_minor, inode, false, false};
+    if (maps_each(shared_line, &c) != 0 || c.bad) {
+        return -1;
+    }
+    return c.found ? 1 : 0;
+}
+
+struct sealed_ctx {
+    uintptr_t s, e;
+    char *out;
+    size_t outlen;
+    bool in_range, truncated, found;
+    struct as_maps_line cur;
+    char path[128]; /* the current mapping's path (its start when long) */
+};
+
+static bool has_token(const char *p, const char *end, const char *tok, size_t tl)
+{
+    while (p < end) {
+        while (p < end && *p == ' ') {
+            p++;
+        }
+        const char *t = p;
+        while (p < end && *p != ' ') {
+            p++;
+        }
+        if ((size_t)(p - t) == tl && memcmp(t, tok, tl) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void copy_path(char *out, size_t outlen, const struct as_maps_line *m, bool truncated)
+{
+    const char *src = m->pathlen == 0 ? "[anonymous]" : m->path;
+    size_t n = m->pathlen == 0 ? sizeof "[anonymous]" - 1 : m->pathlen;
+    if (truncated || n >= outlen) {
+        /* only the head was read, or too long: its start, marked as cut */
+        size_t keep = outlen - 4 < n ? outlen - 4 : n;
+        memcpy(out, src, keep);
+        memcpy(out + keep, "...", 4);
+        return;
+    }
+    memcpy(out, src, n);
+    out[n] = '\0';
+}
+
+static void sealed_line(const char *line, size_t len, bool truncated, void *ctx)
+{
+    struct sealed_ctx *c = ctx;
+    if (c->found) {
+        return;
+    }
+    if (len >= 8 && memcmp(line, "VmFlags:", 8) == 0) {
+        if (c->in_range && has_token(line + 8, line + len, "sl", 2)) {
+            c->found = true;
+            memcpy(c->out, c->path, c->outlen < sizeof c->path ? c->outlen : sizeof c->path);
+            c->out[c->outlen - 1] = '\0';
+        }
+        return;
+    }
+    struct as_maps_line m;
+    if (!as_maps_parse_line(line, len, &m)) {
+        return; /* another field line */
+    }
+    c->in_range = m.start < c->e && m.end > c->s;
+    if (c->in_range) {
+        copy_path(c->path, sizeof c->path, &m, truncated);
+    }
+}
+
+int as_smaps_sealed_in(uintptr_t s, uintptr_t e, char *out, size_t outlen)
+{
+    struct sealed_ctx c;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.e = e > s ? e : s + 1;
+    c.out = out;
+    c.outlen = outlen;
+    memcpy(out, "?", 2);
+    if (lines_each("/proc/self/smaps", sealed_line, &c) != 0) {
+        return -1;
+    }
+    return c.found ? 1 : 0;
+}
+
+/* ---- every mapping, for vdso=seal and log lines ---- */
+
+struct each_ctx {
+    bool (*fn)(uintptr_t start, uintptr_t end, const char *path, void *ctx);
+    void *ctx;
+    bool stop;
+};
+
+static void each_line(const char *line, size_t len, bool truncated, void *ctx)
+{
+    struct each_ctx *c = ctx;
+    struct as_maps_line m;
+    if (c->stop || !as_maps_parse_line(line, len, &m)) {
+        return;
+    }
+    char path[128];
+    if (m.pathlen == 0) {
+        path[0] = '\0';
+    } else {
+        copy_path(path, sizeof path, &m, truncated);
+    }
+    c->stop = !c->fn((uintptr_t)m.start, (uintptr_t)m.end, path, c->ctx);
+}
+
 bool as_maps_each(bool (*fn)(uintptr_t start, uintptr_t end, const char *path, void *ctx),
                   void *ctx)
 {
-    long fd = as_syscall6(__NR_openat, AT_FDCWD, (long)"/proc/self/maps",
-                          O_RDONLY | O_CLOEXEC | O_NOCTTY, 0, 0, 0);
-    if (fd < 0) {
-        return false;
-    }
-    char buf[512];
-    char path[256];
-    size_t o = 0;
-    uintptr_t start = 0, end = 0;
-    int field = 0;     /* 0 start, 1 end, 2..5 other fields, 6 path */
-    bool gap = false;  /* in the blanks before a field */
-    bool range = true; /* still reading start-end */
-    bool go = true;
-    while (go) {
-        long n = as_syscall3(__NR_read, fd, (long)buf, (long)sizeof buf);
-        if (n == -EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            break;
-        }
-        for (long i = 0; i < n && go; i++) {
-            char ch = buf[i];
-            if (ch == '\n') {
-                path[o] = '\0';
-                go = fn(start, end, path, ctx);
-                start = end = 0;
-                field = 0;
-                gap = false;
-                range = true;
-                o = 0;
-                continue;
-            }
-            if (range) {
-                int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-                if (d >= 0) {
-                    uintptr_t *v = field == 0 ? &start : &end;
-                    *v = (*v << 4) | (uintptr_t)d;
-                } else if (field == 0 && ch == '-') {
-                    field = 1;
-                } else {
-                    range = false; /* field stays 1: the next field is 2 */
-                    gap = true;
-                }
-                continue;
-            }
-            if (ch == ' ' && field < 6) {
-                gap = true;
-                continue;
-            }
-            if (gap) {
-                gap = false;
-                field++;
-            }
-            if (field >= 6 && o + 1 < sizeof path) {
-                path[o++] = ch;
-            }
-        }
-    }
-    (void)as_syscall3(__NR_close, fd, 0, 0);
-    return true;
+    struct each_ctx c = {fn, ctx, false};
+    return maps_each(each_line, &c) == 0;
 }
 
 struct path_of {
@@ -241,7 +334,7 @@ static bool path_of_cb(uintptr_t start, uintptr_t end, const char *path, void *c
         return true;
     }
     p->found = true;
-    as_fmt(p->out, p->outlen, "%s", path[0] ? path : "[anon]");
+    as_fmt(p->out, p->outlen, "%s", path[0] ? path : "[anonymous]");
     return false;
 }
 

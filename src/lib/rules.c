@@ -3,13 +3,11 @@
 
 #include <errno.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/shm.h>
 
 #ifndef SHM_EXEC
 #define SHM_EXEC 0100000
-#endif
-#ifndef MADV_DONTNEED_LOCKED
-#define MADV_DONTNEED_LOCKED 24
 #endif
 
 static struct as_verdict deny(int reason, int err)
@@ -23,7 +21,13 @@ static bool execmem_denied(const struct as_policy *p)
     return p->execmem == AS_EXECMEM_DENY || p->execmem == AS_EXECMEM_KERNEL;
 }
 
-struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, int fd)
+bool as_rule_mmap_needs_fd_info(const struct as_policy *p, int prot, int flags, int fd)
+{
+    return (prot & PROT_EXEC) && !(flags & MAP_ANONYMOUS) && fd >= 0 && execmem_denied(p);
+}
+
+struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, int fd,
+                               const struct as_fd_info *fi)
 {
     struct as_verdict v = {AS_OK, 0, false};
     if (!(prot & PROT_EXEC)) {
@@ -35,6 +39,13 @@ struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, i
     bool anon = (flags & MAP_ANONYMOUS) || fd < 0;
     if (anon && execmem_denied(p)) {
         return deny(AS_DENY_EXECMEM, EACCES);
+    }
+    /* a file the process can write elsewhere is new executable memory:
+     * write through one mapping (or the fd), run through this one */
+    if (as_rule_mmap_needs_fd_info(p, prot, flags, fd) &&
+        (fi == NULL || !fi->known || fi->writable_fd || fi->shmem_unsealed ||
+         fi->shared_writable)) {
+        return deny(AS_DENY_DOUBLEMAP, EACCES);
     }
     if (!(prot & PROT_WRITE)) {
         v.seal_after = p->exec == AS_EXEC_SEAL || (p->exec == AS_EXEC_SEAL_FILE && !anon);
@@ -101,21 +112,63 @@ struct as_verdict as_rule_shmat(const struct as_policy *p, int shmflg)
     return v; /* shared memory is never sealed: shmdt would leak */
 }
 
+/* Advice that leaves the contents of a copied-on-write file page alone
+ * (checked on Linux 6.18 against a sealed, written-then-read-only private
+ * file page: each leaves the written bytes in place).  Everything else on
+ * sealed RELRO is refused, including values this list does not know yet:
+ * DONTNEED, DONTNEED_LOCKED and GUARD_INSTALL+GUARD_REMOVE revert the page
+ * to the file's bytes, DONTFORK leaves a child without the mapping (free to
+ * map something else there), FREE/REMOVE/WIPEONFORK/HWPOISON and the rest
+ * have no business on relocated pointers. */
+bool as_rule_madvise_harmless(int advice)
+{
+    switch (advice) {
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+    case MADV_DOFORK:
+    case MADV_HUGEPAGE:
+    case MADV_NOHUGEPAGE:
+    case MADV_DONTDUMP:
+    case MADV_DODUMP:
+    case 20: /* MADV_COLD */
+    case 22: /* MADV_POPULATE_READ */
+        return true;
+    default:
+        return false;
+    }
+}
+
 struct as_verdict as_rule_madvise(const struct as_policy *p, int advice, bool relro_overlap)
 {
     struct as_verdict v = {AS_OK, 0, false};
     (void)p;
-    switch (advice) {
-    case MADV_DONTNEED:
-    case MADV_FREE:
-    case MADV_REMOVE:
-    case MADV_DONTNEED_LOCKED:
-        if (relro_overlap) {
-            return deny(AS_DENY_RELRO, EPERM);
-        }
-        break;
-    default:
-        break;
+    if (relro_overlap && !as_rule_madvise_harmless(advice)) {
+        return deny(AS_DENY_RELRO, EPERM);
+    }
+    return v;
+}
+
+struct as_verdict as_rule_process_madvise(const struct as_policy *p, int advice,
+                                          bool relro_overlap, int target)
+{
+    if (target == AS_TARGET_OTHER) {
+        struct as_verdict v = {AS_OK, 0, false};
+        return v;
+    }
+    return as_rule_madvise(p, advice, relro_overlap);
+}
+
+struct as_verdict as_rule_personality(const struct as_policy *p, unsigned long persona)
+{
+    struct as_verdict v = {AS_OK, 0, false};
+    /* the kernel takes an unsigned int: 0xffffffff only queries */
+    if ((unsigned)persona == 0xffffffffu || !(persona & READ_IMPLIES_EXEC)) {
+        return v;
+    }
+    if (p->wx == AS_WX_DENY || execmem_denied(p)) {
+        return deny(AS_DENY_PERSONALITY, EPERM);
     }
     return v;
 }
@@ -131,6 +184,10 @@ const char *as_reason_name(int reason)
         return "execmem";
     case AS_DENY_RELRO:
         return "relro-advice";
+    case AS_DENY_DOUBLEMAP:
+        return "execmem-writable-file";
+    case AS_DENY_PERSONALITY:
+        return "read-implies-exec";
     default:
         return "?";
     }

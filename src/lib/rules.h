@@ -16,7 +16,9 @@ enum as_reason {
     AS_OK = 0,
     AS_DENY_WX,        /* writable and executable at once (wx=deny) */
     AS_DENY_EXECMEM,   /* new executable memory (execmem=deny|kernel) */
-    AS_DENY_RELRO,     /* destructive madvise on sealed RELRO */
+    AS_DENY_RELRO,     /* madvise on sealed RELRO other than harmless advice */
+    AS_DENY_DOUBLEMAP, /* executable mapping of memory writable elsewhere (execmem) */
+    AS_DENY_PERSONALITY, /* personality(READ_IMPLIES_EXEC) under wx=deny/execmem */
 };
 
 struct as_verdict {
@@ -39,12 +41,40 @@ struct as_region_info {
     uintptr_t prev_end; /* end of the last line read */
 };
 
-struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, int fd);
+/* What is known about the file an mmap with PROT_EXEC maps: can this
+ * process write its contents elsewhere (a double mapping)? */
+struct as_fd_info {
+    bool known;           /* false when it could not be determined */
+    bool writable_fd;     /* the descriptor is open for writing (O_RDWR/O_WRONLY) */
+    bool shmem_unsealed;  /* memfd/shmem/hugetlbfs without F_SEAL_WRITE */
+    bool shared_writable; /* a MAP_SHARED writable mapping of the file exists */
+};
+
+/* fi: for a PROT_EXEC file mapping when as_rule_mmap_needs_fd_info();
+ * NULL or !fi->known there counts as writable (fail closed). */
+struct as_verdict as_rule_mmap(const struct as_policy *p, int prot, int flags, int fd,
+                               const struct as_fd_info *fi);
+/* Does this mmap need the fd info (fcntl, fstat, a /proc lookup)? */
+bool as_rule_mmap_needs_fd_info(const struct as_policy *p, int prot, int flags, int fd);
 struct as_verdict as_rule_mprotect(const struct as_policy *p, int prot,
                                    const struct as_region_info *ri);
 struct as_verdict as_rule_shmat(const struct as_policy *p, int shmflg);
-/* relro_overlap: the range overlaps a RELRO range autoseal sealed. */
+/* relro_overlap: the range overlaps a RELRO range autoseal sealed.  On
+ * sealed RELRO only as_rule_madvise_harmless() advice is allowed. */
 struct as_verdict as_rule_madvise(const struct as_policy *p, int advice, bool relro_overlap);
+bool as_rule_madvise_harmless(int advice);
+
+/* process_madvise(2): as madvise for the caller's own memory.  target:
+ * AS_TARGET_SELF, AS_TARGET_OTHER (pidfd of another process, whose memory
+ * our RELRO ranges say nothing about) or AS_TARGET_UNKNOWN (counts as self). */
+enum as_target { AS_TARGET_SELF = 0, AS_TARGET_OTHER, AS_TARGET_UNKNOWN };
+struct as_verdict as_rule_process_madvise(const struct as_policy *p, int advice,
+                                          bool relro_overlap, int target);
+
+/* personality(2): setting READ_IMPLIES_EXEC makes every readable mapping
+ * executable (mmap RW yields rwx): refused (EPERM) under wx=deny or
+ * execmem=deny|kernel.  Queries (0xffffffff) are always allowed. */
+struct as_verdict as_rule_personality(const struct as_policy *p, unsigned long persona);
 
 /* Does mprotect with this prot need the region info (a /proc lookup)? */
 bool as_rule_mprotect_needs_info(const struct as_policy *p, int prot);

@@ -16,5 +16,10 @@ int as_do_mprotect(void *addr, size_t len, int prot, int pkey, void *caller);
 void *as_do_mremap(void *old, size_t oldlen, size_t newlen, int flags, void *newaddr);
 void *as_do_shmat(int id, const void *addr, int flg, void *caller);
 int as_do_madvise(void *addr, size_t len, int advice, void *caller);
+int as_do_munmap(void *addr, size_t len);
+struct iovec;
+ssize_t as_do_process_madvise(int pidfd, const struct iovec *iov, size_t n, int advice,
+                              unsigned flags, void *caller);
+int as_do_personality(unsigned long persona, void *caller);
 
 #endif

@@ -26,13 +26,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/pidfd.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "frozen.h"
-#include "maps.h" /* struct as_frozen: to check the policy page we found */
+#include "forged_maps.h"
+#include "frozen.h" /* struct as_frozen: to check the policy page we found */
+#include "maps.h"
 
 #define PAGE 4096ul
 
@@ -230,11 +234,12 @@ static int find_main_relro(struct dl_phdr_info *info, size_t size, void *data)
 }
 
 struct lib_find {
+    const char *want; /* basename prefix */
     char path[4096];
     uintptr_t base;
 };
 
-static int find_autoseal(struct dl_phdr_info *info, size_t size, void *data)
+static int find_lib(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
     struct lib_find *lf = data;
@@ -244,7 +249,7 @@ static int find_autoseal(struct dl_phdr_info *info, size_t size, void *data)
     }
     const char *b = strrchr(n, '/');
     b = b ? b + 1 : n;
-    if (strncmp(b, "libautoseal.so", 14) != 0) {
+    if (strncmp(b, lf->want, strlen(lf->want)) != 0) {
         return 0;
     }
     snprintf(lf->path, sizeof lf->path, "%s", n);
@@ -252,7 +257,6 @@ static int find_autoseal(struct dl_phdr_info *info, size_t size, void *data)
     return 1;
 }
 
-/* Look `name` up in the .symtab of an ELF file: its st_value or 0. */
 static bool setup(const char *column)
 {
     text_page = (uintptr_t)as_victim_text;
@@ -283,8 +287,8 @@ static bool setup(const char *column)
                  "libautoseal is not loaded: run with LD_PRELOAD=.../libautoseal.so");
         return false;
     }
-    struct lib_find lf = {{0}, 0};
-    dl_iterate_phdr(find_autoseal, &lf);
+    struct lib_find lf = {"libautoseal.so", {0}, 0};
+    dl_iterate_phdr(find_lib, &lf);
     if (lf.path[0] == '\0') {
         snprintf(setup_error, sizeof setup_error, "libautoseal.so not found by dl_iterate_phdr");
         return false;
@@ -433,6 +437,58 @@ static void madvise_attack(struct report *r, bool raw)
     int rc = raw ? (int)syscall(SYS_madvise, (void *)relro_page, PAGE, MADV_DONTNEED)
                  : madvise((void *)relro_page, PAGE, MADV_DONTNEED);
     r->err = call_err(rc);
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+/* MADV_GUARD_INSTALL then MADV_GUARD_REMOVE (Linux 6.13): the page comes
+ * back as the file's bytes, unrelocated (issue 12 item 1). */
+static void p_relro_madvise_guard(struct report *r)
+{
+    struct snap s;
+    if (!take_snap(&s, relro_page)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    r->err = call_err(madvise((void *)relro_page, PAGE, 102 /* MADV_GUARD_INSTALL */));
+    if (r->err == 0) {
+        r->err = call_err(madvise((void *)relro_page, PAGE, 103 /* MADV_GUARD_REMOVE */));
+    }
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+/* libc's madvise called by address (found from libc's load base and its
+ * .dynsym): past the interposer, and the kernel allows the discard. */
+static void p_relro_madvise_by_address(struct report *r)
+{
+    struct lib_find lf = {"libc.so.6", {0}, 0};
+    dl_iterate_phdr(find_lib, &lf);
+    char err[200] = "libc.so.6 not found by dl_iterate_phdr";
+    uint64_t v = lf.path[0] ? telf_symbol(lf.path, "madvise", NULL, err, sizeof err) : 0;
+    struct snap s;
+    if (v == 0 || !take_snap(&s, relro_page)) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%.150s", err);
+        return;
+    }
+    int (*fn)(void *, size_t, int) = (int (*)(void *, size_t, int))(lf.base + (uintptr_t)v);
+    r->err = call_err(fn((void *)relro_page, PAGE, MADV_DONTNEED));
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+/* process_madvise(2) (glibc 2.36) on our own pidfd (issue 12 item 2). */
+static void p_relro_process_madvise(struct report *r)
+{
+    struct snap s;
+    int pidfd = pidfd_open(getpid(), 0);
+    if (pidfd < 0 || !take_snap(&s, relro_page)) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "pidfd_open: %s", strerror(errno));
+        return;
+    }
+    struct iovec iov = {(void *)relro_page, PAGE};
+    ssize_t n = process_madvise(pidfd, &iov, 1, MADV_DONTNEED, 0);
+    r->err = n < 0 ? errno : 0;
+    close(pidfd);
     r->effect = compare_snap(&s, r->note, sizeof r->note);
 }
 
@@ -629,6 +685,298 @@ static void p_policy_write(struct report *r)
     r->effect = wrote ? (e == E_INTACT ? E_CHANGED : e) : (e == E_INTACT ? E_FAULT : e);
 }
 
+/* ---- double mappings (issue 12 item 6) -----------------------------------
+ * One file, mapped writable and executable: write code through the one,
+ * run it through the other.  What Erlang/OTP's JIT does with a memfd. */
+
+static const unsigned char code42[] = {0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3}; /* mov $42,%eax; ret */
+
+/* The RX mapping (or MAP_FAILED) is judged: when it exists, write the code
+ * through w (the writable view) and run it through x. */
+static void run_dual(struct report *r, unsigned char *w, void *x, const char *how)
+{
+    r->err = x == MAP_FAILED ? errno : 0;
+    if (x == MAP_FAILED) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "%s: no executable mapping", how);
+        return;
+    }
+    memcpy(w, code42, sizeof code42);
+    int got = ((int (*)(void))(uintptr_t)x)();
+    r->effect = got == 42 ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "%s: code written through %p ran at %p (%d)", how,
+             (void *)w, x, got);
+}
+
+static void p_memfd_dual_map(struct report *r)
+{
+    int fd = memfd_create("as-jit", MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, PAGE) != 0) {
+        r->effect = E_SETUP;
+        return;
+    }
+    unsigned char *w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (w == MAP_FAILED) {
+        r->effect = E_SETUP;
+        return;
+    }
+    void *x = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    run_dual(r, w, x, "memfd RW+RX");
+}
+
+/* A file opened O_RDWR, mapped executable: written through the fd. */
+static void p_rdwr_file_exec(struct report *r)
+{
+    char path[] = "/tmp/as-attack-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0 || ftruncate(fd, PAGE) != 0) {
+        r->effect = E_SETUP;
+        return;
+    }
+    unlink(path);
+    void *x = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    r->err = x == MAP_FAILED ? errno : 0;
+    if (x == MAP_FAILED) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "O_RDWR file: no executable mapping");
+        return;
+    }
+    int got = 0;
+    if (pwrite(fd, code42, sizeof code42, 0) == (ssize_t)sizeof code42) {
+        got = ((int (*)(void))(uintptr_t)x)();
+    }
+    r->effect = got == 42 ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "O_RDWR file: code written with pwrite ran at %p (%d)", x,
+             got);
+}
+
+/* A file with a MAP_SHARED writable mapping, reopened O_RDONLY and
+ * mapped executable. */
+static void p_shared_writable_file_exec(struct report *r)
+{
+    char path[] = "/var/tmp/as-attack-XXXXXX"; /* not tmpfs: a regular file */
+    int fd = mkstemp(path);
+    if (fd < 0 || ftruncate(fd, PAGE) != 0) {
+        r->effect = E_SETUP;
+        return;
+    }
+    unsigned char *w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    int ro = open(path, O_RDONLY | O_CLOEXEC);
+    unlink(path);
+    if (w == MAP_FAILED || ro < 0) {
+        r->effect = E_SETUP;
+        return;
+    }
+    void *x = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, ro, 0);
+    close(ro);
+    run_dual(r, w, x, "shared RW mapping + O_RDONLY RX");
+}
+
+/* mprotect adding exec to a shared writable memfd mapping's twin */
+static void p_memfd_mprotect_rx(struct report *r)
+{
+    int fd = memfd_create("as-jit", MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, PAGE) != 0) {
+        r->effect = E_SETUP;
+        return;
+    }
+    unsigned char *w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    unsigned char *x = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+    if (w == MAP_FAILED || x == MAP_FAILED) {
+        r->effect = E_SETUP;
+        return;
+    }
+    int rc = mprotect(x, PAGE, PROT_READ | PROT_EXEC);
+    run_dual(r, w, rc == 0 ? (void *)x : MAP_FAILED, "memfd RW + R, mprotect RX");
+}
+
+/* A RW file mapping whose maps line forges r-xp for itself at byte 4096
+ * (issue 12 item 4), made R-X. */
+static void p_forged_maps_rx(struct report *r)
+{
+    char err[256], base[64];
+    void *m = forged_maps_mapping(err, sizeof err, base, sizeof base);
+    struct snap s;
+    if (m == MAP_FAILED || !take_snap(&s, (uintptr_t)m)) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%.150s", err);
+        return;
+    }
+    r->err = call_err(mprotect(m, PAGE, PROT_READ | PROT_EXEC));
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+    forged_cleanup(base);
+}
+
+/* personality(READ_IMPLIES_EXEC), then a plain RW mmap: the kernel makes
+ * it rwx; write code there and run it (issue 12 item 3). */
+static void p_read_implies_exec(struct report *r)
+{
+    int rc = personality(READ_IMPLIES_EXEC);
+    r->err = rc == -1 ? errno : 0;
+    if (rc == -1) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "persona %#x", personality(0xffffffff));
+        return;
+    }
+    unsigned char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        /* the kernel's W^X (MDWE) refuses an rwx mapping: count as refused */
+        r->err = errno;
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "personality ok, mmap RW refused");
+        return;
+    }
+    char p[5];
+    perms_of((uintptr_t)m, p);
+    bool ran = false;
+    if (p[2] == 'x') {
+        m[0] = 0xc3; /* ret */
+        ((void (*)(void))(uintptr_t)m)();
+        ran = true;
+    }
+    r->effect = ran ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "mmap RW gave %s%s", p, ran ? ", code written there ran" : "");
+}
+
+/* ---- libc's own entry points (issue 12 item 5) ----------------------------
+ * Each reaches the kernel without libautoseal's interposers: only the
+ * kernel's W^X (PR_SET_MDWE, execmem=kernel, which strict uses) refuses. */
+
+typedef int (*mprotect_fn)(void *, size_t, int);
+typedef void *(*mmap_fn)(void *, size_t, int, int, int, off_t);
+
+/* An anonymous RW page holding code (ret), made R-X through fn; run it.
+ * errloc: the __errno_location of fn's libc (another namespace's libc has
+ * its own errno), NULL for ours. */
+static void exec_gain_via_ns(struct report *r, mprotect_fn fn, int *(*errloc)(void),
+                             const char *how)
+{
+    if (fn == NULL) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%s: not found (%s)", how, dlerror());
+        return;
+    }
+    void *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    struct snap s;
+    if (m == MAP_FAILED) {
+        r->effect = E_SETUP;
+        return;
+    }
+    memset(m, 0xc3, PAGE);
+    if (!take_snap(&s, (uintptr_t)m)) {
+        r->effect = E_SETUP;
+        return;
+    }
+    int rc = fn(m, PAGE, PROT_READ | PROT_EXEC);
+    r->err = rc == 0 ? 0 : errloc ? *errloc() : errno;
+    if (rc == 0) {
+        ((void (*)(void))(uintptr_t)m)(); /* the new code runs */
+    }
+    r->effect = compare_snap(&s, r->note, sizeof r->note);
+}
+
+static void exec_gain_via(struct report *r, mprotect_fn fn, const char *how)
+{
+    exec_gain_via_ns(r, fn, NULL, how);
+}
+
+/* An anonymous RWX mapping through fn. */
+static void rwx_mmap_via(struct report *r, mmap_fn fn, const char *how)
+{
+    if (fn == NULL) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%s: not found (%s)", how, dlerror());
+        return;
+    }
+    void *m = fn(NULL, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+                 -1, 0);
+    r->err = m == MAP_FAILED ? errno : 0;
+    if (m == MAP_FAILED) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "%s: no mapping created", how);
+        return;
+    }
+    char p[5];
+    perms_of((uintptr_t)m, p);
+    r->effect = strncmp(p, "rwx", 3) == 0 ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "%s: new mapping %p %s", how, m, p);
+}
+
+static void *libc_handle(void)
+{
+    return dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+}
+
+static void p_dlvsym_next_mprotect(struct report *r)
+{
+    exec_gain_via(r, (mprotect_fn)(uintptr_t)dlvsym(RTLD_NEXT, "mprotect", "GLIBC_2.2.5"),
+                  "dlvsym(RTLD_NEXT)");
+}
+
+static void p_dlsym_libc_mprotect(struct report *r)
+{
+    void *h = libc_handle();
+    exec_gain_via(r, h ? (mprotect_fn)(uintptr_t)dlsym(h, "mprotect") : NULL, "dlsym(libc)");
+}
+
+static void p_dunder_mprotect(struct report *r)
+{
+    exec_gain_via(r, (mprotect_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "__mprotect"), "__mprotect");
+}
+
+static void p_dunder_mmap(struct report *r)
+{
+    rwx_mmap_via(r, (mmap_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "__mmap"), "__mmap");
+}
+
+static void p_dlmopen_libc_mprotect(struct report *r)
+{
+    void *h = dlmopen(LM_ID_NEWLM, "libc.so.6", RTLD_NOW);
+    int *(*errloc)(void) = h ? (int *(*)(void))(uintptr_t)dlsym(h, "__errno_location") : NULL;
+    exec_gain_via_ns(r, h && errloc ? (mprotect_fn)(uintptr_t)dlsym(h, "mprotect") : NULL,
+                     errloc, "dlmopen(libc)");
+}
+
+/* A return-oriented chain's view: libc's mprotect by address, found
+ * from libc's load base and its .dynsym, no symbol lookup at all. */
+static void p_libc_mprotect_by_address(struct report *r)
+{
+    struct lib_find lf = {"libc.so.6", {0}, 0};
+    dl_iterate_phdr(find_lib, &lf);
+    char err[200] = "libc.so.6 not found by dl_iterate_phdr";
+    uint64_t v = lf.path[0] ? telf_symbol(lf.path, "mprotect", NULL, err, sizeof err) : 0;
+    if (v == 0) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%.150s", err);
+        return;
+    }
+    exec_gain_via(r, (mprotect_fn)(lf.base + (uintptr_t)v), "libc mprotect by address");
+}
+
+#ifndef AS_NO_DEEPBIND
+static void p_deepbind_mmap_rwx(struct report *r)
+{
+    void *h = dlopen(AS_DEEPBIND_LIB, RTLD_NOW | RTLD_DEEPBIND);
+    void *(*fn)(int *) = h ? (void *(*)(int *))(uintptr_t)dlsym(h, "as_deep_mmap_rwx") : NULL;
+    if (fn == NULL) {
+        r->effect = E_SETUP;
+        snprintf(r->note, sizeof r->note, "%.150s", dlerror());
+        return;
+    }
+    void *m = fn(&r->err);
+    if (m == MAP_FAILED) {
+        r->effect = E_INTACT;
+        snprintf(r->note, sizeof r->note, "RTLD_DEEPBIND library: no mapping created");
+        return;
+    }
+    char p[5];
+    perms_of((uintptr_t)m, p);
+    r->effect = strncmp(p, "rwx", 3) == 0 ? E_CHANGED : E_INTACT;
+    snprintf(r->note, sizeof r->note, "RTLD_DEEPBIND library: new mapping %p %s", m, p);
+}
+#endif
+
 /* ---- the table -------------------------------------------------------------- */
 
 enum column { C_OFF = 0, C_DEFAULT, C_STRICT, C_JIT, C_COUNT };
@@ -638,6 +986,8 @@ struct primitive {
     const char *name;
     void (*run)(struct report *);
     enum outcome expect[C_COUNT]; /* off, default, strict, jit */
+    const char *what; /* for the table in docs/security.md (--list) */
+    const char *who;  /* what refuses it */
 };
 
 /* Under data=seal, data the program made read-only is sealed. */
@@ -658,45 +1008,155 @@ static enum outcome expected(const struct primitive *p, enum column col)
 static const struct primitive primitives[] = {
     /* sealed images: refused in every enforcing profile.  The seal answers
      * EPERM; in strict, wx=deny answers the W+X requests first (EACCES). */
-    {"text-mprotect-rwx", p_text_rwx, {OK, PERM, ACCES, PERM}},
-    {"text-mprotect-rw", p_text_rw, {OK, PERM, PERM, PERM}},
-    {"rodata-mprotect-rw", p_rodata_rw, {OK, PERM, PERM, PERM}},
-    {"relro-got-mprotect-rw", p_relro_rw, {OK, PERM, PERM, PERM}},
-    {"text-mmap-fixed", p_text_mmap_fixed, {OK, PERM, ACCES, PERM}},
-    {"text-munmap", p_text_munmap, {OK, PERM, PERM, PERM}},
-    {"text-mremap-move", p_text_mremap_move, {OK, PERM, PERM, PERM}},
-    {"text-mremap-shrink", p_text_mremap_shrink, {OK, PERM, PERM, PERM}},
+    {"text-mprotect-rwx", p_text_rwx, {OK, PERM, ACCES, PERM},
+     "`mprotect` a page of `.text` RWX",
+     "seal; in strict `wx=deny` answers first"},
+    {"text-mprotect-rw", p_text_rw, {OK, PERM, PERM, PERM},
+     "`mprotect` a page of `.text` RW",
+     "seal"},
+    {"rodata-mprotect-rw", p_rodata_rw, {OK, PERM, PERM, PERM},
+     "`mprotect` a page of `.rodata` RW",
+     "seal"},
+    {"relro-got-mprotect-rw", p_relro_rw, {OK, PERM, PERM, PERM},
+     "`mprotect` the whole RELRO (GOT included) RW",
+     "seal"},
+    {"text-mmap-fixed", p_text_mmap_fixed, {OK, PERM, ACCES, PERM},
+     "`mmap(MAP_FIXED)` RWX over `.text`",
+     "seal; in strict `wx=deny` answers first"},
+    {"text-munmap", p_text_munmap, {OK, PERM, PERM, PERM},
+     "`munmap` a page of `.text`",
+     "seal"},
+    {"text-mremap-move", p_text_mremap_move, {OK, PERM, PERM, PERM},
+     "`mremap` `.text` elsewhere (`MAYMOVE\\|FIXED`)",
+     "seal"},
+    {"text-mremap-shrink", p_text_mremap_shrink, {OK, PERM, PERM, PERM},
+     "`mremap` shrink `.text` (2 pages to 1)",
+     "seal"},
     /* madvise(DONTNEED) reverts relocated RELRO pages to the file's bytes:
      * the kernel allows it on sealed file-backed memory; libautoseal's
      * madvise() interposer refuses it, a raw syscall bypasses that. */
-    {"relro-madvise-dontneed-libc", p_relro_madvise_libc, {OK, PERM, PERM, PERM}},
-    {"relro-madvise-dontneed-syscall", p_relro_madvise_raw, {OK, OK, OK, OK}},
+    {"relro-madvise-dontneed-libc", p_relro_madvise_libc, {OK, PERM, PERM, PERM},
+     "`madvise(MADV_DONTNEED)` on RELRO, through libc",
+     "interposer rule"},
+    {"relro-madvise-dontneed-syscall", p_relro_madvise_raw, {OK, OK, OK, OK},
+     "`madvise(MADV_DONTNEED)` on RELRO, raw `syscall`",
+     "nobody: hole"},
+    /* libc's own madvise by address: no kernel rule can stop it (hole) */
+    {"relro-madvise-dontneed-libc-by-address", p_relro_madvise_by_address, {OK, OK, OK, OK},
+     "`madvise(MADV_DONTNEED)` on RELRO, libc's `madvise` called by address",
+     "nobody: hole"},
+    {"relro-process-madvise-dontneed", p_relro_process_madvise, {OK, PERM, PERM, PERM},
+     "`process_madvise(own pidfd, MADV_DONTNEED)` on RELRO",
+     "interposer rule"},
+    /* advice the rule did not know: refused by an allow-list */
+    {"relro-madvise-guard-install-remove", p_relro_madvise_guard, {OK, PERM, PERM, PERM},
+     "`madvise(MADV_GUARD_INSTALL)` then `MADV_GUARD_REMOVE` on RELRO",
+     "interposer rule (allow-list)"},
     /* new executable memory: allowed unless execmem=deny / wx=deny (strict) */
-    {"data-mprotect-exec", p_data_exec, {OK, OK, ACCES, OK}},
-    {"heap-mprotect-exec", p_heap_exec, {OK, OK, ACCES, OK}},
-    {"anon-mmap-rwx", p_wx_mmap, {OK, OK, ACCES, OK}},
-    {"anon-mprotect-rw-to-rwx", p_wx_mprotect, {OK, OK, ACCES, OK}},
-    /* the same through raw system calls: not stopped (documented hole) */
-    {"heap-mprotect-exec-syscall", p_heap_exec_raw, {OK, OK, OK, OK}},
-    {"anon-mmap-rwx-syscall", p_wx_mmap_raw, {OK, OK, OK, OK}},
+    {"data-mprotect-exec", p_data_exec, {OK, OK, ACCES, OK},
+     "`mprotect` a `.data` page R-X",
+     "`execmem`"},
+    {"heap-mprotect-exec", p_heap_exec, {OK, OK, ACCES, OK},
+     "`mprotect` a `malloc`'ed page RWX",
+     "`wx=deny`"},
+    {"anon-mmap-rwx", p_wx_mmap, {OK, OK, ACCES, OK},
+     "`mmap` anonymous RWX",
+     "`wx=deny`"},
+    {"anon-mprotect-rw-to-rwx", p_wx_mprotect, {OK, OK, ACCES, OK},
+     "`mprotect` anonymous RW to RWX",
+     "`wx=deny`"},
+    /* the same through raw system calls: only the kernel's W^X (MDWE,
+     * strict's execmem=kernel) stops them */
+    {"heap-mprotect-exec-syscall", p_heap_exec_raw, {OK, OK, ACCES, OK},
+     "`mprotect` a `malloc`'ed page RWX, raw `syscall`",
+     "MDWE (strict: `execmem=kernel`)"},
+    {"anon-mmap-rwx-syscall", p_wx_mmap_raw, {OK, OK, ACCES, OK},
+     "`mmap` anonymous RWX, raw `syscall`",
+     "MDWE (strict: `execmem=kernel`)"},
+    /* double mappings: write through one view, run through the other */
+    {"memfd-dual-map-rw-rx", p_memfd_dual_map, {OK, OK, ACCES, OK},
+     "memfd mapped RW and RX, code written through one, run through the other",
+     "`execmem` (writable file)"},
+    {"rdwr-file-mmap-rx", p_rdwr_file_exec, {OK, OK, ACCES, OK},
+     "file opened `O_RDWR` mapped RX, code written with `pwrite`",
+     "`execmem` (writable file)"},
+    {"shared-writable-file-mmap-rx", p_shared_writable_file_exec, {OK, OK, ACCES, OK},
+     "file with a `MAP_SHARED` RW mapping, reopened `O_RDONLY` and mapped RX",
+     "`execmem` (writable file)"},
+    {"memfd-mprotect-rx", p_memfd_mprotect_rx, {OK, OK, ACCES, OK},
+     "memfd mapped RW and R, the R view `mprotect`ed RX",
+     "`execmem`"},
+    /* a forged /proc/self/maps line must not make RW memory "already exec" */
+    {"file-mprotect-rx-forged-maps-line", p_forged_maps_rx, {OK, OK, ACCES, OK},
+     "RW file mapping whose >4 KiB maps line forges `r-xp`, `mprotect` RX",
+     "`execmem` (maps parser)"},
+    /* two libc calls to W+X memory: personality(READ_IMPLIES_EXEC), mmap RW */
+    {"personality-read-implies-exec", p_read_implies_exec, {OK, OK, PERM, OK},
+     "`personality(READ_IMPLIES_EXEC)`, then `mmap` RW (rwx), code run",
+     "interposer rule"},
+    /* libc's own entry points and RTLD_DEEPBIND: past the interposers,
+     * refused by MDWE in strict */
+    {"anon-mprotect-rx-dlvsym-next", p_dlvsym_next_mprotect, {OK, OK, ACCES, OK},
+     "`mprotect` RX through `dlvsym(RTLD_NEXT, \"mprotect\", \"GLIBC_2.2.5\")`",
+     "MDWE (strict)"},
+    {"anon-mprotect-rx-dlsym-libc", p_dlsym_libc_mprotect, {OK, OK, ACCES, OK},
+     "`mprotect` RX through `dlsym(libc handle, \"mprotect\")`",
+     "MDWE (strict)"},
+    {"anon-mprotect-rx-__mprotect", p_dunder_mprotect, {OK, OK, ACCES, OK},
+     "`mprotect` RX through `__mprotect`",
+     "MDWE (strict)"},
+    {"anon-mmap-rwx-__mmap", p_dunder_mmap, {OK, OK, ACCES, OK},
+     "`mmap` RWX through `__mmap`",
+     "MDWE (strict)"},
+    {"anon-mprotect-rx-dlmopen-libc", p_dlmopen_libc_mprotect, {OK, OK, ACCES, OK},
+     "`mprotect` RX through libc in a `dlmopen` namespace",
+     "MDWE (strict)"},
+    {"anon-mprotect-rx-libc-by-address", p_libc_mprotect_by_address, {OK, OK, ACCES, OK},
+     "`mprotect` RX, libc's `mprotect` called by address",
+     "MDWE (strict)"},
+#ifndef AS_NO_DEEPBIND /* ASan builds: the runtime exits on RTLD_DEEPBIND */
+    {"anon-mmap-rwx-rtld-deepbind", p_deepbind_mmap_rwx, {OK, OK, ACCES, OK},
+     "`mmap` RWX from a library loaded with `RTLD_DEEPBIND`",
+     "MDWE (strict)"},
+#endif
     /* writable data is never sealed at startup: making it read-only is the
-     * program's own hardening and always allowed; data=seal (strict) seals
+     * program's own hardening and always allowed; data=seal (opt-in) seals
      * what was made read-only, so it cannot be made writable again.
      * munmap of writable data is not stopped (docs/security.md) */
-    {"data-mprotect-ro", p_data_ro, {OK, OK, OK, OK}},
-    {"bss-mprotect-ro", p_bss_ro, {OK, OK, OK, OK}},
+    {"data-mprotect-ro", p_data_ro, {OK, OK, OK, OK},
+     "`mprotect` a `.data` page R",
+     "nobody: the program's own hardening"},
+    {"bss-mprotect-ro", p_bss_ro, {OK, OK, OK, OK},
+     "`mprotect` a `.bss` page R",
+     "nobody: the program's own hardening"},
     /* data=seal (opt-in, ctest attack.primitives.strict-data-seal): EPERM */
-    {"data-ro-then-mprotect-rw", p_data_tighten_rw, {OK, OK, OK, OK}},
-    {"bss-ro-then-mprotect-rw", p_bss_tighten_rw, {OK, OK, OK, OK}},
-    {"data-munmap", p_data_munmap, {OK, OK, OK, OK}},
-    {"bss-munmap", p_bss_munmap, {OK, OK, OK, OK}},
+    {"data-ro-then-mprotect-rw", p_data_tighten_rw, {OK, OK, OK, OK},
+     "`.data` page made R, then `mprotect` RW and write",
+     "nobody; **EPERM** with `data=seal` (seal on tighten, opt-in)"},
+    {"bss-ro-then-mprotect-rw", p_bss_tighten_rw, {OK, OK, OK, OK},
+     "`.bss` page made R, then `mprotect` RW and write",
+     "nobody; **EPERM** with `data=seal`"},
+    {"data-munmap", p_data_munmap, {OK, OK, OK, OK},
+     "`munmap` a `.data` page",
+     "nobody (see \"Writable data\")"},
+    {"bss-munmap", p_bss_munmap, {OK, OK, OK, OK},
+     "`munmap` a `.bss` page",
+     "nobody (see \"Writable data\")"},
     /* /proc/self/mem writes go through any protection (documented hole) */
-    {"text-write-proc-self-mem", p_text_proc_mem, {OK, OK, OK, OK}},
+    {"text-write-proc-self-mem", p_text_proc_mem, {OK, OK, OK, OK},
+     "write to `.text` through `/proc/self/mem`",
+     "nobody: hole"},
     /* libautoseal's own policy page: read-only in every mode, sealed
      * unless mode=off (which seals nothing at all) */
-    {"policy-page-mprotect-rw", p_policy_rw, {PERM, PERM, PERM, PERM}},
-    {"policy-page-munmap", p_policy_munmap, {OK, PERM, PERM, PERM}},
-    {"policy-page-write", p_policy_write, {FAULT, FAULT, FAULT, FAULT}},
+    {"policy-page-mprotect-rw", p_policy_rw, {PERM, PERM, PERM, PERM},
+     "`mprotect` the policy page RW",
+     "libautoseal (every mode), then the seal"},
+    {"policy-page-munmap", p_policy_munmap, {PERM, PERM, PERM, PERM},
+     "`munmap` the policy page",
+     "libautoseal (every mode), then the seal"},
+    {"policy-page-write", p_policy_write, {FAULT, FAULT, FAULT, FAULT},
+     "write to the policy page",
+     "read-only page"},
 };
 
 #define NPRIM (sizeof primitives / sizeof primitives[0])
@@ -773,8 +1233,14 @@ static bool run_one(const struct primitive *p, enum column col)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s off|default|strict|jit\n", argv[0]);
+        fprintf(stderr, "usage: %s off|default|strict|jit|--list\n", argv[0]);
         return 2;
+    }
+    if (strcmp(argv[1], "--list") == 0) { /* for scripts/attack-matrix.sh */
+        for (size_t i = 0; i < NPRIM; i++) {
+            printf("%s\t%s\t%s\n", primitives[i].name, primitives[i].what, primitives[i].who);
+        }
+        return 0;
     }
     int col = -1;
     for (int i = 0; i < C_COUNT; i++) {
@@ -803,6 +1269,9 @@ int main(int argc, char **argv)
             failed++;
         }
     }
+#ifdef AS_NO_DEEPBIND
+    printf("not run: anon-mmap-rwx-rtld-deepbind (the ASan runtime exits on RTLD_DEEPBIND)\n");
+#endif
     printf("%zu primitives, %u failed\n", NPRIM, failed);
     return failed ? 1 : 0;
 }

@@ -13,12 +13,47 @@ compat_init python3 "${1:-}"
 
 cd "$TMP"
 export HOME="$TMP" PYTHONDONTWRITEBYTECODE=1
+tests=(test_ctypes test_mmap test_threading test_ssl)
+extra=()
+if [[ $PROFILE == strict ]]; then
+    # strict refuses new executable memory, including a file mapped writable
+    # and executable (issue 12): libffi's closures (a temporary file mapped
+    # RW and RX, ctypes callbacks) and test_mmap's PROT_EXEC mapping of a
+    # file opened "r+b".  Both are checked below to fail cleanly instead.
+    tests=(test_mmap test_threading test_ssl)
+    extra=(-i test_access_parameter)
+fi
 run_measured regrtest /dev/null "$TMP/test.out" "$TMP/test.err" 400 "$PY" -m test \
-    test_ctypes test_mmap test_threading test_ssl \
+    "${tests[@]}" "${extra[@]}" \
     -i ThreadedTests -i TestPostHandshakeAuth -i TestSSLDebug -i TestPreHandshakeClose
 tail -n 15 "$TMP/test.out" >&2
 [[ $RC -eq 0 ]] || fail "regression tests failed under autoseal (exit $RC): $(grep -E 'failed|FAIL' "$TMP/test.out" | head -5 | tr '\n' ' ')"
-grep -q '^All 4 tests OK' "$TMP/test.out" || fail "regrtest did not report 'All 4 tests OK'"
+grep -q "^All ${#tests[@]} tests OK" "$TMP/test.out" || fail "regrtest did not report 'All ${#tests[@]} tests OK'"
+
+if [[ $PROFILE == strict ]]; then
+    cat >"$TMP/ffi.py" <<'PY'
+import ctypes, mmap, tempfile
+libc = ctypes.CDLL(None)
+print(libc.strlen(b"sealed"))                      # plain foreign calls work
+CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)
+try:
+    CB(lambda x: x + 1)
+    print("closure allocated")
+except MemoryError:
+    print("closure refused")
+with tempfile.TemporaryFile() as f:
+    f.write(b"\0" * 4096); f.flush()
+    try:
+        mmap.mmap(f.fileno(), 4096, prot=mmap.PROT_READ | mmap.PROT_EXEC)
+        print("exec mapping of a writable file allowed")
+    except PermissionError:
+        print("exec mapping of a writable file refused")
+PY
+    run_measured ffi /dev/null "$TMP/ffi.out" "$TMP/ffi.err" 60 "$PY" "$TMP/ffi.py"
+    [[ $RC -eq 0 ]] || fail "ctypes/mmap refusal check exited $RC: $(tail -3 "$TMP/ffi.err")"
+    [[ "$(cat "$TMP/ffi.out")" == $'6\nclosure refused\nexec mapping of a writable file refused' ]] ||
+        fail "ctypes/mmap under strict: $(tr '\n' ' ' < "$TMP/ffi.out")"
+fi
 
 cat >"$TMP/sql.py" <<'PY'
 import sqlite3, hashlib

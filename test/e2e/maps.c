@@ -132,7 +132,8 @@ uint64_t telf_symbol(const char *path, const char *name, uint64_t *symsize, char
     const Elf64_Shdr *sh = (const void *)(m + eh->e_shoff);
     snprintf(err, errlen, "no .symtab (stripped?) or no symbol %s", name);
     for (unsigned i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) {
+        if ((sh[i].sh_type != SHT_SYMTAB && sh[i].sh_type != SHT_DYNSYM) ||
+            sh[i].sh_link >= eh->e_shnum) {
             continue;
         }
         const Elf64_Shdr *strs = &sh[sh[i].sh_link];

@@ -35,8 +35,8 @@ extern int t_failures;
         }                                                                                  \
     } while (0)
 
-/* The value (and size, if size != NULL) of symbol name in the .symtab of
- * the ELF file at path; 0 with a message in err when not found. */
+/* The value (and size, if size != NULL) of symbol name in the .symtab or
+ * .dynsym of the ELF file at path; 0 with a message in err when not found. */
 uint64_t telf_symbol(const char *path, const char *name, uint64_t *size, char *err,
                      size_t errlen);
 

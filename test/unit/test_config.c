@@ -570,11 +570,11 @@ START_TEST(parse_shipped_example)
         const char *exe;
         int profile, mode, execmem;
     } cases[] = {
-        {"/usr/sbin/nginx", AS_PROFILE_STRICT, AS_MODE_ENFORCE, AS_EXECMEM_DENY},
-        {"/usr/bin/redis-check-rdb", AS_PROFILE_STRICT, AS_MODE_ENFORCE, AS_EXECMEM_DENY},
+        {"/usr/sbin/nginx", AS_PROFILE_STRICT, AS_MODE_ENFORCE, AS_EXECMEM_KERNEL},
+        {"/usr/bin/redis-check-rdb", AS_PROFILE_STRICT, AS_MODE_ENFORCE, AS_EXECMEM_KERNEL},
         {"/usr/lib/postgresql/15/bin/postgres", AS_PROFILE_STRICT, AS_MODE_ENFORCE,
          AS_EXECMEM_ALLOW},
-        {"/usr/sbin/sshd", AS_PROFILE_STRICT, AS_MODE_ENFORCE, AS_EXECMEM_DENY},
+        {"/usr/sbin/sshd", AS_PROFILE_STRICT, AS_MODE_ENFORCE, AS_EXECMEM_KERNEL},
         {"/usr/bin/node", AS_PROFILE_JIT, AS_MODE_ENFORCE, AS_EXECMEM_ALLOW},
         {"/usr/lib/jvm/java-17-openjdk-amd64/bin/java", AS_PROFILE_JIT, AS_MODE_ENFORCE,
          AS_EXECMEM_ALLOW},

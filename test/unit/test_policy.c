@@ -63,7 +63,7 @@ START_TEST(profile_then_overrides_any_order)
     ck_assert_int_eq(nerr, 0);
     ck_assert_int_eq(p.profile, AS_PROFILE_STRICT);
     ck_assert_int_eq(p.data, AS_DATA_KEEP); /* seal on tighten is opt-in */
-    ck_assert_int_eq(p.execmem, AS_EXECMEM_DENY);
+    ck_assert_int_eq(p.execmem, AS_EXECMEM_KERNEL);
     ck_assert_int_eq(p.wx, AS_WX_ALLOW); /* the key beats its profile */
     p = resolve1("profile=jit");
     ck_assert_int_eq(p.exec, AS_EXEC_KEEP); /* node unmaps code it mapped from files */

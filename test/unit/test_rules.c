@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/shm.h>
 
+#include "../attack/forged_maps.h"
+#include "mapsline.h"
 #include "procmaps.h"
 #include "rules.h"
 
@@ -25,7 +28,7 @@ START_TEST(default_allows_everything)
     struct as_policy p = pol("");
     int prots[] = {PROT_READ, PROT_READ | PROT_WRITE | PROT_EXEC, PROT_READ | PROT_EXEC};
     for (size_t i = 0; i < 3; i++) {
-        struct as_verdict v = as_rule_mmap(&p, prots[i], MAP_PRIVATE | MAP_ANONYMOUS, -1);
+        struct as_verdict v = as_rule_mmap(&p, prots[i], MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
         ck_assert_int_eq(v.reason, AS_OK);
         ck_assert(!v.seal_after);
         v = as_rule_mprotect(&p, prots[i], NULL);
@@ -39,13 +42,14 @@ END_TEST
 START_TEST(strict_refuses_wx_and_execmem)
 {
     struct as_policy p = pol("profile=strict");
-    struct as_verdict v = as_rule_mmap(&p, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    struct as_verdict v = as_rule_mmap(&p, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
     ck_assert_int_eq(v.reason, AS_DENY_WX);
     ck_assert_int_eq(v.err, EACCES);
-    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
     ck_assert_int_eq(v.reason, AS_DENY_EXECMEM);
     /* file-backed code is fine, and gets sealed (exec=seal) */
-    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE, 3);
+    struct as_fd_info clean = {true, false, false, false};
+    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE, 3, &clean);
     ck_assert_int_eq(v.reason, AS_OK);
     ck_assert(v.seal_after);
     /* mprotect adding exec to non-exec or unknown memory */
@@ -65,15 +69,44 @@ START_TEST(strict_refuses_wx_and_execmem)
 }
 END_TEST
 
+START_TEST(double_mapping)
+{
+    struct as_policy strict = pol("profile=strict"), em = pol("execmem=deny"), def = pol(""),
+                     jit = pol("profile=jit");
+    struct as_fd_info clean = {true, false, false, false}, unknown = {false, false, false, false},
+                      wfd = {true, true, false, false}, memfd = {true, false, true, false},
+                      shared = {true, false, false, true};
+    const struct as_fd_info *bad[] = {NULL, &unknown, &wfd, &memfd, &shared};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct as_verdict v = as_rule_mmap(&strict, PROT_READ | PROT_EXEC, MAP_SHARED, 4, bad[i]);
+        ck_assert_msg(v.reason == AS_DENY_DOUBLEMAP && v.err == EACCES, "case %zu", i);
+        ck_assert_int_eq(as_rule_mmap(&em, PROT_READ | PROT_EXEC, MAP_PRIVATE, 4, bad[i]).reason,
+                         AS_DENY_DOUBLEMAP);
+        ck_assert_int_eq(as_rule_mmap(&def, PROT_READ | PROT_EXEC, MAP_SHARED, 4, bad[i]).reason,
+                         AS_OK);
+        ck_assert_int_eq(as_rule_mmap(&jit, PROT_READ | PROT_EXEC, MAP_SHARED, 4, bad[i]).reason,
+                         AS_OK);
+        /* no PROT_EXEC: nothing to judge */
+        ck_assert_int_eq(as_rule_mmap(&strict, PROT_READ | PROT_WRITE, MAP_SHARED, 4, bad[i]).reason,
+                         AS_OK);
+    }
+    ck_assert_int_eq(as_rule_mmap(&strict, PROT_READ | PROT_EXEC, MAP_PRIVATE, 4, &clean).reason,
+                     AS_OK);
+    ck_assert(as_rule_mmap_needs_fd_info(&strict, PROT_READ | PROT_EXEC, MAP_PRIVATE, 4));
+    ck_assert(!as_rule_mmap_needs_fd_info(&strict, PROT_READ, MAP_PRIVATE, 4));
+    ck_assert(!as_rule_mmap_needs_fd_info(&def, PROT_READ | PROT_EXEC, MAP_PRIVATE, 4));
+}
+END_TEST
+
 START_TEST(seal_file_seals_file_code_only)
 {
     struct as_policy p = pol("exec=seal-file");
-    struct as_verdict v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    struct as_verdict v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
     ck_assert_int_eq(v.reason, AS_OK);
     ck_assert(!v.seal_after);
-    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE, 5);
+    v = as_rule_mmap(&p, PROT_READ | PROT_EXEC, MAP_PRIVATE, 5, NULL);
     ck_assert(v.seal_after);
-    v = as_rule_mmap(&p, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE, 5);
+    v = as_rule_mmap(&p, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE, 5, NULL);
     ck_assert_int_eq(v.reason, AS_OK);
     ck_assert(!v.seal_after); /* still writable */
     struct as_region_info anon = {.known = true, .all_exec = true}, file = {.known = true, .all_exec = true, .file_backed = true};
@@ -90,6 +123,59 @@ START_TEST(madvise_on_relro)
     ck_assert_int_eq(as_rule_madvise(&p, MADV_REMOVE, true).reason, AS_DENY_RELRO);
     ck_assert_int_eq(as_rule_madvise(&p, MADV_DONTNEED, false).reason, AS_OK);
     ck_assert_int_eq(as_rule_madvise(&p, MADV_WILLNEED, true).reason, AS_OK);
+    /* fail closed: only a short list of advice is allowed on sealed RELRO */
+    static const int refused[] = {MADV_DONTNEED, 5, 6, 7, MADV_FREE, MADV_REMOVE, MADV_DONTFORK,
+                                  MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_WIPEONFORK,
+                                  MADV_KEEPONFORK, 21 /* PAGEOUT */, 23 /* POPULATE_WRITE */,
+                                  24 /* DONTNEED_LOCKED */, 25 /* COLLAPSE */, MADV_HWPOISON,
+                                  101 /* SOFT_OFFLINE */, 102 /* GUARD_INSTALL */,
+                                  103 /* GUARD_REMOVE */, 104, 1000, -1};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        struct as_verdict v = as_rule_madvise(&p, refused[i], true);
+        ck_assert_msg(v.reason == AS_DENY_RELRO && v.err == EPERM, "advice %d", refused[i]);
+        ck_assert_int_eq(as_rule_madvise(&p, refused[i], false).reason, AS_OK);
+    }
+    static const int allowed[] = {MADV_NORMAL, MADV_RANDOM,    MADV_SEQUENTIAL, MADV_WILLNEED,
+                                  MADV_DOFORK, MADV_HUGEPAGE,  MADV_NOHUGEPAGE, MADV_DONTDUMP,
+                                  MADV_DODUMP, 20 /* COLD */, 22 /* POPULATE_READ */};
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        ck_assert_msg(as_rule_madvise(&p, allowed[i], true).reason == AS_OK, "advice %d",
+                      allowed[i]);
+    }
+}
+END_TEST
+
+START_TEST(process_madvise_self_only)
+{
+    struct as_policy p = pol("");
+    ck_assert_int_eq(as_rule_process_madvise(&p, MADV_DONTNEED, true, AS_TARGET_SELF).err, EPERM);
+    /* unknown target counts as self */
+    ck_assert_int_eq(as_rule_process_madvise(&p, 102, true, AS_TARGET_UNKNOWN).reason,
+                     AS_DENY_RELRO);
+    /* another process: our RELRO ranges say nothing about its memory */
+    ck_assert_int_eq(as_rule_process_madvise(&p, MADV_PAGEOUT, true, AS_TARGET_OTHER).reason,
+                     AS_OK);
+    ck_assert_int_eq(as_rule_process_madvise(&p, MADV_DONTNEED, false, AS_TARGET_SELF).reason,
+                     AS_OK);
+    ck_assert_int_eq(as_rule_process_madvise(&p, MADV_COLD, true, AS_TARGET_SELF).reason, AS_OK);
+}
+END_TEST
+
+START_TEST(personality_read_implies_exec)
+{
+    struct as_policy def = pol(""), strict = pol("profile=strict"), wx = pol("wx=deny"),
+                     em = pol("execmem=deny");
+    ck_assert_int_eq(as_rule_personality(&def, READ_IMPLIES_EXEC).reason, AS_OK);
+    struct as_verdict v = as_rule_personality(&strict, READ_IMPLIES_EXEC | ADDR_NO_RANDOMIZE);
+    ck_assert_int_eq(v.reason, AS_DENY_PERSONALITY);
+    ck_assert_int_eq(v.err, EPERM);
+    ck_assert_int_eq(as_rule_personality(&wx, READ_IMPLIES_EXEC).reason, AS_DENY_PERSONALITY);
+    ck_assert_int_eq(as_rule_personality(&em, READ_IMPLIES_EXEC).reason, AS_DENY_PERSONALITY);
+    /* queries and other flags are fine */
+    ck_assert_int_eq(as_rule_personality(&strict, 0xffffffffu).reason, AS_OK);
+    ck_assert_int_eq(as_rule_personality(&strict, 0xffffffffffffffffu).reason, AS_OK);
+    ck_assert_int_eq(as_rule_personality(&strict, ADDR_NO_RANDOMIZE).reason, AS_OK);
+    ck_assert_int_eq(as_rule_personality(&strict, PER_LINUX).reason, AS_OK);
 }
 END_TEST
 
@@ -264,6 +350,69 @@ START_TEST(maps_query_image_data_real)
 }
 END_TEST
 
+START_TEST(mapsline_long_path)
+{
+    /* a line with a path over 4 KiB parses whole: range, perms, inode */
+    static char line[6000];
+    int n = snprintf(line, sizeof line, "7f0000001000-7f0000002000 rw-p 00001000 fd:01 123456   ");
+    memset(line + n, 'a', 5000);
+    line[n] = '/';
+    line[n + 5000] = '\0';
+    struct as_maps_line m;
+    ck_assert(as_maps_parse_line(line, strlen(line), &m));
+    ck_assert_uint_eq(m.start, 0x7f0000001000u);
+    ck_assert_uint_eq(m.end, 0x7f0000002000u);
+    ck_assert_str_eq(m.perms, "rw-p");
+    ck_assert_uint_eq(m.offset, 0x1000u);
+    ck_assert_uint_eq(m.dev_major, 0xfd);
+    ck_assert_uint_eq(m.dev_minor, 1);
+    ck_assert_uint_eq(m.inode, 123456u);
+    ck_assert_uint_eq(m.pathlen, 5000);
+    ck_assert_int_eq(m.path[0], '/');
+    /* anonymous, and malformed */
+    ck_assert(as_maps_parse_line("1000-2000 r-xp 00000000 00:00 0", 31, &m));
+    ck_assert_uint_eq(m.pathlen, 0);
+    ck_assert(!as_maps_parse_line("1000-2000 r-xp 00000000 00:00", 29, &m));
+    ck_assert(!as_maps_parse_line("2000-1000 r-xp 00000000 00:00 0", 31, &m));
+    ck_assert(!as_maps_parse_line("1000-2000 r-xp 00000000 00:00 0x", 32, &m));
+    ck_assert(!as_maps_parse_line("aaaaaaaaaaaaaaaaa-1 r-xp 0 0:0 0", 32, &m));
+}
+END_TEST
+
+START_TEST(maps_truncated_line_is_unknown)
+{
+    /* the head of a line too long to read: an r-xp line still counts as
+     * neither executable nor file-backed */
+    const char *head = "5000-6000 r-xp 00000000 08:01 1234 /aaaaaaaaaaaaaaa";
+    struct as_region_info ri = {.known = true, .all_exec = true, .file_backed = true};
+    uintptr_t cur = 0x5000;
+    as_maps_fold_truncated(head, strlen(head), 0x5000, 0x6000, &cur, &ri);
+    ck_assert(ri.known && !ri.all_exec && !ri.file_backed);
+    ck_assert_uint_eq(cur, 0x6000);
+    /* a head that does not even name its range: unknown */
+    struct as_region_info ri2 = {.known = true, .all_exec = true, .file_backed = true};
+    cur = 0x5000;
+    as_maps_fold_truncated("xxxxxxxx", 8, 0x5000, 0x6000, &cur, &ri2);
+    ck_assert(!ri2.known);
+}
+END_TEST
+
+START_TEST(maps_query_forged_line)
+{
+    /* a real mapping whose maps line is over 4 KiB and forges "r-xp" for
+     * itself at byte 4096 */
+    char err[256], base[64];
+    void *m = forged_maps_mapping(err, sizeof err, base, sizeof base);
+    ck_assert_msg(m != MAP_FAILED, "%s", err);
+    struct as_region_info ri;
+    as_region_query((uintptr_t)m, (uintptr_t)m + 4096, &ri);
+    ck_assert(ri.known);
+    ck_assert_msg(!ri.all_exec, "the forged r-xp line was believed");
+    munmap(m, 4096);
+    forged_cleanup(base);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("rules");
@@ -271,12 +420,18 @@ static Suite *suite(void)
     tcase_add_test(t, default_allows_everything);
     tcase_add_test(t, strict_refuses_wx_and_execmem);
     tcase_add_test(t, seal_file_seals_file_code_only);
+    tcase_add_test(t, double_mapping);
     tcase_add_test(t, madvise_on_relro);
+    tcase_add_test(t, personality_read_implies_exec);
+    tcase_add_test(t, process_madvise_self_only);
     tcase_add_test(t, maps_folding);
     tcase_add_test(t, maps_query_real);
     tcase_add_test(t, tighten_rule);
     tcase_add_test(t, maps_folding_image_data);
     tcase_add_test(t, maps_query_image_data_real);
+    tcase_add_test(t, mapsline_long_path);
+    tcase_add_test(t, maps_truncated_line_is_unknown);
+    tcase_add_test(t, maps_query_forged_line);
     suite_add_tcase(s, t);
     return s;
 }
