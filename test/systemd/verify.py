@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""Compare `autoseal status --all --json` with the independent view of
+inspect.py, and check what must be true of the booted container.
+
+  verify.py boot    INSPECT.json STATUS.json   SYSTEMD_SECCOMP=0 boot
+  verify.py strict  INSPECT.json UNIT          UNIT restarted under strict
+  verify.py filter  INSPECT.json STATUS.json   nspawn's own filter on
+
+Prints one `ok`/`FAIL` line per check; exit status 1 when any failed.
+"""
+
+import json
+import sys
+
+fails = 0
+
+
+def check(cond, what):
+    global fails
+    print(("ok    " if cond else "FAIL  ") + what)
+    if not cond:
+        fails += 1
+    return cond
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def by_unit(procs, unit):
+    return [p for p in procs if p["unit"] == unit]
+
+
+def consistent(ins, st):
+    """status agrees with smaps, and every reason it gives is true."""
+    sp = {p["pid"]: p for p in st["processes"]}
+    for p in ins["processes"]:
+        s = sp.get(p["hpid"])
+        name = f'{p["unit"]} {p["comm"]} (host pid {p["hpid"]})'
+        if s is None:
+            check(False, f"{name}: reported by status --all")
+            continue
+        check(s["state"] == p["verdict"],
+              f'{name}: status says {s["state"]}, smaps says {p["verdict"]} '
+              f'({p["ro_sealed"]}/{p["ro_total"]} non-writable bytes sealed)')
+        check(s["unit"] == p["unit"], f'{name}: unit {s["unit"]} == {p["unit"]}')
+        check(s["seccomp"] == p["seccomp"], f'{name}: seccomp {s["seccomp"]} == {p["seccomp"]}')
+        check(s["autoseal_loaded"] == p["autoseal_mapped"],
+              f'{name}: libautoseal loaded {s["autoseal_loaded"]} == mapped {p["autoseal_mapped"]}')
+        r = s["reason"]
+        if p["verdict"] == "sealed":
+            check(r == "none", f"{name}: sealed, reason none ({r})")
+            continue
+        check(r not in ("none", "unknown"), f"{name}: not sealed and a reason is given ({r})")
+        if r == "seccomp":
+            check(p["seccomp"] == 2 and p["autoseal_mapped"],
+                  f"{name}: reason seccomp is true (Seccomp: 2, library mapped)")
+        if r in ("no-preload", "static"):
+            check(not p["autoseal_mapped"], f"{name}: reason {r} is true (library not mapped)")
+
+
+def expect_units(ins, st, sealed_units, seccomp_units):
+    sp = {p["pid"]: p for p in st["processes"]}
+    for u in sealed_units:
+        ps = by_unit(ins["processes"], u)
+        check(ps != [], f"{u}: has processes")
+        for p in ps:
+            check(p["verdict"] == "sealed",
+                  f'{u} {p["comm"]}: sealed ({p["ro_sealed"]}/{p["ro_total"]} non-writable bytes, '
+                  f'{p["ro_unsealed"]} unsealed)')
+    for u in seccomp_units:
+        ps = by_unit(ins["processes"], u)
+        check(ps != [], f"{u}: has processes")
+        for p in ps:
+            s = sp.get(p["hpid"], {})
+            check(p["verdict"] == "unsealed" and s.get("reason") == "seccomp",
+                  f'{u} {p["comm"]}: unsealed by its SystemCallFilter (EPERM), reported as '
+                  f'{s.get("state")}/{s.get("reason")}')
+
+
+def main():
+    mode, ins = sys.argv[1], load(sys.argv[2])
+    check(len(ins["processes"]) >= 8, f'{len(ins["processes"])} container processes inspected')
+    if mode == "boot":
+        st = load(sys.argv[3])
+        consistent(ins, st)
+        pid1 = [p for p in ins["processes"] if p["cpid"] == 1]
+        check(len(pid1) == 1 and pid1[0]["verdict"] == "sealed", "PID 1 (systemd) sealed")
+        sessions = [p for p in ins["processes"] if p["unit"].startswith("session-")]
+        check(any(p["comm"] == "sleep" for p in sessions), "the login session's sleep is there")
+        expect_units(ins, st,
+                     ["init.scope", "nginx.service", "ssh.service", "cron.service",
+                      "dbus.service", "user@1000.service"] +
+                     sorted({p["unit"] for p in sessions}),
+                     # systemd 252: SystemCallFilter=@system-service without mseal,
+                     # SystemCallErrorNumber=EPERM: mseal refused, nothing sealed
+                     ["systemd-journald.service", "systemd-logind.service"])
+        t = st["totals"]
+        check(t["processes"] == t["sealed"] + t["partial"] + t["unsealed"], "totals add up")
+        check(st["kernel"]["mseal"] is True, "status: the kernel has mseal")
+    elif mode == "strict":
+        unit = sys.argv[3]
+        ps = by_unit(ins["processes"], unit)
+        check(ps != [], f"{unit}: running after the restart")
+        for p in ps:
+            check(p["verdict"] == "sealed", f'{unit} {p["comm"]} (pid {p["hpid"]}): sealed')
+            check(p["writable_exe_total"] > 0 and
+                  p["writable_exe_sealed"] == p["writable_exe_total"],
+                  f'{unit} {p["comm"]}: writable data of its executable sealed too (data=seal, '
+                  f'strict): {p["writable_exe_sealed"]}/{p["writable_exe_total"]} bytes')
+    elif mode == "filter":
+        st = load(sys.argv[3])
+        consistent(ins, st)
+        sp = {p["pid"]: p for p in st["processes"]}
+        loaded = [p for p in ins["processes"] if p["autoseal_mapped"]]
+        check(len(loaded) >= 5, f"{len(loaded)} container processes have libautoseal")
+        for p in loaded:
+            s = sp.get(p["hpid"], {})
+            check(p["verdict"] == "unsealed" and p["seccomp"] == 2 and
+                  s.get("reason") == "seccomp",
+                  f'{p["unit"]} {p["comm"]}: nspawn\'s filter refuses mseal: unsealed, '
+                  f'Seccomp {p["seccomp"]}, status reason {s.get("reason")}')
+        check(st["kernel"]["mseal"] is True,
+              "status: the kernel has mseal (the cause is the filter, not the kernel)")
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
