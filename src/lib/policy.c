@@ -15,7 +15,8 @@ static const struct enum_name modes[] = {
 static const struct enum_name profiles[] = {
     {"default", AS_PROFILE_DEFAULT}, {"strict", AS_PROFILE_STRICT}, {"jit", AS_PROFILE_JIT}, {NULL, 0}};
 static const struct enum_name logs[] = {
-    {"syslog", AS_LOG_SYSLOG}, {"stderr", AS_LOG_STDERR}, {"none", AS_LOG_NONE}, {NULL, 0}};
+    {"syslog", AS_LOG_SYSLOG}, {"stderr", AS_LOG_STDERR}, {"none", AS_LOG_NONE},
+    {"journal", AS_LOG_JOURNAL}, {"auto", AS_LOG_AUTO}, {NULL, 0}};
 static const struct enum_name levels[] = {
     {"error", AS_LEVEL_ERROR}, {"warn", AS_LEVEL_WARN}, {"info", AS_LEVEL_INFO},
     {"debug", AS_LEVEL_DEBUG}, {NULL, 0}};
@@ -238,7 +239,7 @@ void as_policy_defaults(struct as_policy *p)
     memset(p, 0, sizeof *p);
     p->mode = AS_MODE_ENFORCE;
     p->profile = AS_PROFILE_DEFAULT;
-    p->log = AS_LOG_SYSLOG;
+    p->log = AS_LOG_AUTO;
     p->loglevel = AS_LEVEL_WARN;
     p->data = AS_DATA_KEEP;
     p->ldso = AS_LDSO_SAFE;

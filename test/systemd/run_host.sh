@@ -9,7 +9,8 @@
 #    boot is done, open a login session (PAM, logind, a user manager);
 #    `autoseal status --all --json` (run on the host) must agree with an
 #    independent smaps reading (inspect.py) for every container process and
-#    give a true reason for every one not sealed; PID 1, the services and the
+#    give a true reason for every one not sealed; `journalctl
+#    AUTOSEAL_EVENT=unavailable` finds every unsealed process with the library; PID 1, the services and the
 #    session are sealed, journald and logind are refused by their own filter;
 #    `autoseal systemd --profile strict nginx` + restart: nginx sealed under
 #    strict; clean poweroff.
@@ -153,6 +154,10 @@ in_ct journalctl --no-pager -b -o cat -t autoseal >"$work/autoseal-journal.txt" 
 "$tool" status --all --json >"$work/status1.json"
 python3 "$here/inspect.py" "$leader" >"$work/inspect1.json"
 python3 "$here/verify.py" boot "$work/inspect1.json" "$work/status1.json" || fails=$((fails + 1))
+
+# the journal: the library's default target under systemd, structured fields
+in_ct journalctl --no-pager -b AUTOSEAL_EVENT=unavailable -o json >"$work/unavailable.jsonl"
+python3 "$here/verify.py" journal "$work/inspect1.json" "$work/unavailable.jsonl" || fails=$((fails + 1))
 
 # status inside the container, in the Prometheus textfile format
 in_ct autoseal status --all --format=prometheus >"$work/metrics.prom"

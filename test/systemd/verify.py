@@ -3,6 +3,7 @@
 inspect.py, and check what must be true of the booted container.
 
   verify.py boot    INSPECT.json STATUS.json   SYSTEMD_SECCOMP=0 boot
+  verify.py journal INSPECT.json JOURNAL.jsonl journalctl AUTOSEAL_EVENT=unavailable -o json
   verify.py strict  INSPECT.json UNIT          UNIT restarted under strict
   verify.py filter  INSPECT.json STATUS.json   nspawn's own filter on
 
@@ -99,6 +100,21 @@ def main():
         t = st["totals"]
         check(t["processes"] == t["sealed"] + t["partial"] + t["unsealed"], "totals add up")
         check(st["kernel"]["mseal"] is True, "status: the kernel has mseal")
+    elif mode == "journal":
+        # journalctl AUTOSEAL_EVENT=unavailable -o json: every process that
+        # has the library and sealed nothing logged it, with its fields
+        entries = [json.loads(l) for l in open(sys.argv[3]) if l.strip()]
+        check(entries != [], f"journal: {len(entries)} entries with AUTOSEAL_EVENT=unavailable")
+        for e in entries:
+            check(e.get("SYSLOG_IDENTIFIER") == "autoseal" and e.get("AUTOSEAL_REASON") and
+                  e.get("AUTOSEAL_PROFILE") and e.get("MESSAGE", "").find("event=unavailable") >= 0,
+                  f'journal: {e.get("AUTOSEAL_PROG")}: SYSLOG_IDENTIFIER, AUTOSEAL_REASON='
+                  f'{e.get("AUTOSEAL_REASON")}, AUTOSEAL_PROFILE, MESSAGE')
+        pids = {int(e["_PID"]) for e in entries if "_PID" in e}
+        for p in ins["processes"]:
+            if p["autoseal_mapped"] and p["verdict"] == "unsealed":
+                check(p["cpid"] in pids, f'journal: {p["unit"]} {p["comm"]} (pid {p["cpid"]}) '
+                      f'found by journalctl AUTOSEAL_EVENT=unavailable')
     elif mode == "strict":
         unit = sys.argv[3]
         ps = by_unit(ins["processes"], unit)

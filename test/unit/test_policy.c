@@ -34,7 +34,7 @@ START_TEST(defaults)
     as_policy_resolve(&p, NULL, 0);
     ck_assert_int_eq(p.mode, AS_MODE_ENFORCE);
     ck_assert_int_eq(p.profile, AS_PROFILE_DEFAULT);
-    ck_assert_int_eq(p.log, AS_LOG_SYSLOG);
+    ck_assert_int_eq(p.log, AS_LOG_AUTO);
     ck_assert_int_eq(p.loglevel, AS_LEVEL_WARN);
     ck_assert_int_eq(p.data, AS_DATA_KEEP);
     ck_assert_int_eq(p.exec, AS_EXEC_KEEP);
@@ -98,7 +98,7 @@ START_TEST(bad_items_reported_and_skipped)
     ck_assert_int_eq(nerr, 5);
     ck_assert_int_eq(p.mode, AS_MODE_ENFORCE); /* bad value: default kept */
     ck_assert_int_eq(p.wx, AS_WX_DENY);        /* good item still applies */
-    ck_assert_int_eq(p.log, AS_LOG_SYSLOG);
+    ck_assert_int_eq(p.log, AS_LOG_AUTO);
     p = resolve1("mode=of");
     ck_assert_ptr_nonnull(strstr(lasterr, "bad value 'of' for key 'mode'"));
     ck_assert_ptr_nonnull(strstr(lasterr, "enforce|audit|off"));
@@ -119,7 +119,7 @@ START_TEST(log_file_and_limits)
     longpath[sizeof longpath - 1] = '\0';
     p = resolve1(longpath);
     ck_assert_int_eq(nerr, 1);
-    ck_assert_int_eq(p.log, AS_LOG_SYSLOG);
+    ck_assert_int_eq(p.log, AS_LOG_AUTO);
     char many[1024] = "";
     size_t n = 0;
     for (int i = 0; i < AS_EXCLUDE_MAX + 2; i++) {
