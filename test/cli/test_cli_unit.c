@@ -10,6 +10,7 @@
 
 #include "elfinfo.h"
 #include "fleet.h"
+#include "sdaudit.h"
 #include "policy.h"
 #include "smaps.h"
 #include "unitfile.h"
@@ -113,6 +114,86 @@ START_TEST(fleet_prometheus_labels)
     ck_assert_str_eq(c.v[2].k[2], "seccomp");
     ck_assert_uint_eq(c.v[2].n, 3); /* c and d folded */
     fleet_count_free(&c);
+}
+END_TEST
+
+static void verdict_of(const char *show, const struct sd_platform *pf, struct sd_verdict *v)
+{
+    struct unit_info u;
+    unit_parse(show, strlen(show), true, &u);
+    sd_unit_verdict(&u, pf, "/usr/lib/autoseal/libautoseal.so", v);
+    unit_free(&u);
+}
+
+START_TEST(sd_verdicts)
+{
+    ck_assert_int_eq(sd_parse_errno("1"), EPERM);
+    ck_assert_int_eq(sd_parse_errno("EPERM"), EPERM);
+    ck_assert_int_eq(sd_parse_errno("38"), ENOSYS);
+    ck_assert_int_eq(sd_parse_errno("2147483646"), 0);
+    ck_assert_int_eq(sd_parse_errno("kill"), 0);
+    ck_assert_int_eq(sd_parse_errno(NULL), 0);
+    ck_assert_int_eq(sd_parse_errno("bogus"), -1);
+    struct sd_platform p252 = {.systemd = 252, .libseccomp = "2.5.4", .mseal_parsable = 0,
+                               .global_preload = true};
+    struct sd_verdict v;
+    /* redis on 252: allow-list, kill */
+    verdict_of("Id=redis-server.service\nSystemCallFilter=read write mmap\n"
+               "SystemCallErrorNumber=2147483646\nNoExecPaths=/\n"
+               "ExecPaths=/usr/bin/redis-server /usr/lib /lib\n", &p252, &v);
+    ck_assert_int_eq(v.kind, SD_KILLED);
+    ck_assert_str_eq(v.dropin, "SystemCallErrorNumber=EPERM");
+    /* journald: allow-list, EPERM; no remedy on 252 */
+    verdict_of("Id=j.service\nSystemCallFilter=read write\nSystemCallErrorNumber=1\n", &p252, &v);
+    ck_assert_int_eq(v.kind, SD_REFUSED);
+    ck_assert_int_eq(v.err, EPERM);
+    ck_assert_str_eq(v.dropin, "");
+    ck_assert_ptr_nonnull(strstr(v.remedy, "none on systemd 252"));
+    /* a platform that parses mseal: allow it */
+    struct sd_platform pnew = p252;
+    pnew.mseal_parsable = 1;
+    verdict_of("Id=j.service\nSystemCallFilter=read write\nSystemCallErrorNumber=1\n", &pnew, &v);
+    ck_assert_str_eq(v.dropin, "SystemCallFilter=mseal");
+    /* no filter ("~"): sealed; outer filter: refused with its errno */
+    verdict_of("Id=n.service\nSystemCallFilter=~\nSystemCallErrorNumber=2147483646\n", &p252, &v);
+    ck_assert_int_eq(v.kind, SD_SEALED);
+    struct sd_platform pct = p252;
+    pct.outer_errno = ENOSYS;
+    verdict_of("Id=n.service\nSystemCallFilter=~\n", &pct, &v);
+    ck_assert_int_eq(v.kind, SD_REFUSED);
+    ck_assert_int_eq(v.err, ENOSYS);
+    /* ... but a unit's kill beats the outer errno, its own errno too */
+    verdict_of("Id=r.service\nSystemCallFilter=read\n", &pct, &v);
+    ck_assert_int_eq(v.kind, SD_KILLED);
+    verdict_of("Id=j.service\nSystemCallFilter=read\nSystemCallErrorNumber=EPERM\n", &pct, &v);
+    ck_assert_int_eq(v.err, EPERM);
+    /* deny-list naming mseal */
+    verdict_of("Id=d.service\nSystemCallFilter=~mseal ptrace\nSystemCallErrorNumber=EPERM\n",
+               &p252, &v);
+    ck_assert_int_eq(v.kind, SD_REFUSED);
+    /* NoExecPaths: not loaded today, the drop-in fixes that and the filter */
+    verdict_of("Id=x.service\nNoExecPaths=/\nExecPaths=/usr/bin\nSystemCallFilter=read\n", &p252, &v);
+    ck_assert_int_eq(v.kind, SD_NOT_LOADED);
+    ck_assert_str_eq(v.dropin, "ExecPaths=/usr/lib/autoseal\nSystemCallErrorNumber=EPERM");
+    /* not preloaded */
+    struct sd_platform pnp = p252;
+    pnp.global_preload = false;
+    verdict_of("Id=r.service\nSystemCallFilter=read\n", &pnp, &v);
+    ck_assert_int_eq(v.kind, SD_NOT_PRELOADED);
+    ck_assert_int_eq(v.if_preloaded, SD_KILLED);
+    verdict_of("Id=r.service\nSystemCallFilter=read\nEnvironment=LD_PRELOAD=/usr/lib/autoseal/libautoseal.so\n",
+               &pnp, &v);
+    ck_assert_int_eq(v.kind, SD_KILLED);
+    /* several units from one systemctl show */
+    const char *many = "Id=a.service\nActiveState=active\n\nId=b.service\nResult=signal\n\n";
+    struct unit_info *us;
+    ck_assert_uint_eq(unit_parse_many(many, strlen(many), &us), 2);
+    ck_assert_str_eq(us[0].id, "a.service");
+    ck_assert_str_eq(us[0].active_state, "active");
+    ck_assert_str_eq(us[1].result, "signal");
+    unit_free(&us[0]);
+    unit_free(&us[1]);
+    free(us);
 }
 END_TEST
 
@@ -613,6 +694,7 @@ int main(void)
     tcase_add_test(tc, fleet_cgroup_unit);
     tcase_add_test(tc, fleet_verdicts);
     tcase_add_test(tc, fleet_prometheus_labels);
+    tcase_add_test(tc, sd_verdicts);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

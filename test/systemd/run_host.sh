@@ -12,7 +12,8 @@
 #    give a true reason for every one not sealed; `journalctl
 #    AUTOSEAL_EVENT=unavailable` finds every unsealed process with the library; PID 1, the services and the
 #    session are sealed, journald and logind are refused by their own filter;
-#    `autoseal systemd --profile strict nginx` + restart: nginx sealed under
+#    `autoseal systemd --audit` gives each loaded unit the verdict its
+#    processes show; `autoseal systemd --profile strict nginx` + restart: nginx sealed under
 #    strict; clean poweroff.
 # 2. boot again with nspawn's own seccomp filter: every process with the
 #    library is unsealed and status says a seccomp filter did it, on a kernel
@@ -165,6 +166,14 @@ expect "prometheus: promtool check metrics" promtool check metrics <"$work/metri
 expect "prometheus: journald counted as unsealed by seccomp" \
     grep -q '^autoseal_unit_processes{unit="systemd-journald.service",state="unsealed",reason="seccomp"} 1$' "$work/metrics.prom"
 
+# autoseal systemd --audit inside the container: one verdict per loaded unit
+# (run as a transient service: under whatever filter PID 1's children get)
+in_svc() { in_ct systemd-run --quiet --pipe --wait --collect "$@"; }
+in_svc autoseal systemd --audit --json >"$work/audit1.json"
+python3 "$here/verify.py" audit "$work/inspect1.json" "$work/audit1.json" || fails=$((fails + 1))
+in_ct autoseal systemd --audit >"$work/audit1.txt"
+expect "audit: human output, one line per unit" grep -q '^killed  *redis-server.service' "$work/audit1.txt"
+
 # redis: what happened (expectations.py judges it)
 redis_state=$(in_ct systemctl show -p ActiveState --value redis-server.service)
 redis_result=$(in_ct systemctl show -p Result --value redis-server.service)
@@ -193,6 +202,8 @@ expect "boot 2: multi-user system up" settle
 "$tool" status --all --json >"$work/status2.json"
 python3 "$here/inspect.py" "$leader" >"$work/inspect2.json"
 python3 "$here/verify.py" filter "$work/inspect2.json" "$work/status2.json" || fails=$((fails + 1))
+in_svc autoseal systemd --audit --json >"$work/audit2.json"
+python3 "$here/verify.py" audit "$work/inspect2.json" "$work/audit2.json" outer || fails=$((fails + 1))
 in_ct journalctl --no-pager -b -o cat -t autoseal >"$work/autoseal-journal2.txt" 2>&1
 expect "boot 2: clean poweroff (nspawn exit 0)" poweroff
 

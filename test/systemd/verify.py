@@ -4,6 +4,7 @@ inspect.py, and check what must be true of the booted container.
 
   verify.py boot    INSPECT.json STATUS.json   SYSTEMD_SECCOMP=0 boot
   verify.py journal INSPECT.json JOURNAL.jsonl journalctl AUTOSEAL_EVENT=unavailable -o json
+  verify.py audit   INSPECT.json AUDIT.json [outer]  autoseal systemd --audit --json
   verify.py strict  INSPECT.json UNIT          UNIT restarted under strict
   verify.py filter  INSPECT.json STATUS.json   nspawn's own filter on
 
@@ -115,6 +116,58 @@ def main():
             if p["autoseal_mapped"] and p["verdict"] == "unsealed":
                 check(p["cpid"] in pids, f'journal: {p["unit"]} {p["comm"]} (pid {p["cpid"]}) '
                       f'found by journalctl AUTOSEAL_EVENT=unavailable')
+    elif mode == "audit":
+        # autoseal systemd --audit --json: each verdict against the running units
+        au = load(sys.argv[3])
+        outer = len(sys.argv) > 4 and sys.argv[4] == "outer"
+        units = {u["unit"]: u for u in au["units"]}
+        check(len(units) >= 20, f"audit: {len(units)} loaded services listed")
+        order = ["killed", "not-loaded", "refused", "not-preloaded", "sealed"]
+        ranks = [order.index(u["verdict"]) for u in au["units"]]
+        check(ranks == sorted(ranks), "audit: worst first")
+        check(au["platform"]["systemd"] == 252 and au["platform"]["mseal_parsable"] is False,
+              f'audit: platform systemd 252, mseal not parsable ({au["platform"]})')
+        check(au["platform"]["mseal_here"] == ("ENOSYS" if outer else "works"),
+              f'audit: mseal for the tool: {au["platform"]["mseal_here"]}')
+        for name, u in units.items():
+            ps = by_unit(ins["processes"], name)
+            v = u["verdict"]
+            if v == "killed":
+                killed = u["active_state"] == "failed" and u["result"] == "signal"
+                spared = ps != [] and all(p["verdict"] == "unsealed" and p["seccomp"] == 2 for p in ps)
+                inactive = u["active_state"] == "inactive" and ps == []
+                check(killed or spared or inactive,
+                      f'audit: {name} killed: {u["active_state"]}/{u["result"]}, '
+                      f'{len(ps)} processes (killed by SIGSYS, or left unsealed by the library)')
+            elif ps == []:
+                continue
+            elif v == "refused":
+                check(all(p["verdict"] == "unsealed" and p["seccomp"] == 2 for p in ps),
+                      f'audit: {name} refused ({u["errno"]}): its {len(ps)} processes unsealed, '
+                      f'Seccomp 2')
+            elif v == "sealed":
+                check(all(p["verdict"] == "sealed" for p in ps),
+                      f"audit: {name} sealed: its {len(ps)} processes sealed")
+            elif v in ("not-loaded", "not-preloaded"):
+                check(all(not p["autoseal_mapped"] for p in ps),
+                      f"audit: {name} {v}: no process has the library")
+        expect = {"redis-server.service": ("killed", None)}
+        if outer:
+            expect.update({"nginx.service": ("refused", "ENOSYS"),
+                           "cron.service": ("refused", "ENOSYS"),
+                           # the unit's own filter is the newest: its EPERM wins
+                           "systemd-journald.service": ("refused", "EPERM")})
+        else:
+            expect.update({"nginx.service": ("sealed", None), "cron.service": ("sealed", None),
+                           "systemd-journald.service": ("refused", "EPERM"),
+                           "systemd-logind.service": ("refused", "EPERM")})
+        for name, (v, e) in expect.items():
+            u = units.get(name, {})
+            check(u.get("verdict") == v and u.get("errno") == e,
+                  f'audit: {name}: {u.get("verdict")}/{u.get("errno")} == {v}/{e}')
+        r = units.get("redis-server.service", {})
+        check(not outer and r.get("dropin") == "SystemCallErrorNumber=EPERM" or outer,
+              f'audit: redis remedy on 252 is SystemCallErrorNumber=EPERM ({r.get("dropin")})')
     elif mode == "strict":
         unit = sys.argv[3]
         ps = by_unit(ins["processes"], unit)
