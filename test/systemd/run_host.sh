@@ -193,6 +193,19 @@ expect "strict: nginx.service's environment has profile=strict" \
     bash -c "timeout 60 nsenter -t $leader -a systemctl show -p Environment nginx.service | grep -q 'AUTOSEAL_OPTIONS=profile=strict'"
 python3 "$here/verify.py" strict "$work/inspect-strict.json" nginx.service || fails=$((fails + 1))
 
+# the remedy the tool offers on 252 for a unit its filter kills: redis
+in_ct autoseal systemd redis-server >"$work/dropin-redis.out" 2>&1
+expect "remedy: redis drop-in has SystemCallErrorNumber=EPERM" \
+    grep -qx 'SystemCallErrorNumber=EPERM' "$root/etc/systemd/system/redis-server.service.d/autoseal.conf"
+in_ct systemctl daemon-reload
+in_ct systemctl reset-failed redis-server.service
+in_ct systemctl restart redis-server.service
+expect "remedy: redis-server.service active with the drop-in" wait_active redis-server.service
+"$tool" status --all --json >"$work/status-redis.json"
+python3 "$here/inspect.py" "$leader" >"$work/inspect-redis.json"
+python3 "$here/verify.py" remedy "$work/inspect-redis.json" "$work/status-redis.json" redis-server.service ||
+    fails=$((fails + 1))
+
 expect "boot 1: clean poweroff (nspawn exit 0)" poweroff
 
 # --- boot 2: nspawn's own seccomp filter on ---------------------------------

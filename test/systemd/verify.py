@@ -151,7 +151,8 @@ def main():
             elif v in ("not-loaded", "not-preloaded"):
                 check(all(not p["autoseal_mapped"] for p in ps),
                       f"audit: {name} {v}: no process has the library")
-        expect = {"redis-server.service": ("killed", None)}
+        # boot 2 runs after the remedy drop-in (SystemCallErrorNumber=EPERM)
+        expect = {"redis-server.service": ("refused", "EPERM") if outer else ("killed", None)}
         if outer:
             expect.update({"nginx.service": ("refused", "ENOSYS"),
                            "cron.service": ("refused", "ENOSYS"),
@@ -166,8 +167,18 @@ def main():
             check(u.get("verdict") == v and u.get("errno") == e,
                   f'audit: {name}: {u.get("verdict")}/{u.get("errno")} == {v}/{e}')
         r = units.get("redis-server.service", {})
-        check(not outer and r.get("dropin") == "SystemCallErrorNumber=EPERM" or outer,
+        check(outer or r.get("dropin") == "SystemCallErrorNumber=EPERM",
               f'audit: redis remedy on 252 is SystemCallErrorNumber=EPERM ({r.get("dropin")})')
+    elif mode == "remedy":
+        # SystemCallErrorNumber=EPERM: the unit runs, unsealed, and says why
+        st, unit = load(sys.argv[3]), sys.argv[4]
+        consistent(ins, st)
+        sp = {p["pid"]: p for p in st["processes"]}
+        ps = by_unit(ins["processes"], unit)
+        check(ps != [], f"{unit}: running with the remedy")
+        for p in ps:
+            check(p["verdict"] == "unsealed" and sp.get(p["hpid"], {}).get("reason") == "seccomp",
+                  f'{unit} {p["comm"]}: runs unsealed, status reason seccomp')
     elif mode == "strict":
         unit = sys.argv[3]
         ps = by_unit(ins["processes"], unit)
