@@ -176,6 +176,21 @@ int as_settings_set(struct as_settings *s, const char *key, size_t keylen,
     return -ENOENT;
 }
 
+int as_settings_set_kv(struct as_settings *s, const char *kv, char *err, size_t errlen)
+{
+    const char *eqs = strchr(kv, '=');
+    if (eqs == NULL || eqs == kv) {
+        as_fmt(err, errlen, "'%.*s' is not KEY=VALUE", (int)(strlen(kv) > 64 ? 64 : strlen(kv)), kv);
+        return -EINVAL;
+    }
+    if (strchr(kv, ',')) {
+        as_fmt(err, errlen, "'%.*s': a value cannot contain ',' (the AUTOSEAL_OPTIONS separator)",
+               (int)(strlen(kv) > 64 ? 64 : strlen(kv)), kv);
+        return -EINVAL;
+    }
+    return as_settings_set(s, kv, (size_t)(eqs - kv), eqs + 1, strlen(eqs + 1), err, errlen);
+}
+
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';

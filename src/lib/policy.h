@@ -76,6 +76,10 @@ typedef void (*as_error_fn)(void *ctx, const char *msg);
 int as_settings_set(struct as_settings *s, const char *key, size_t keylen,
                     const char *val, size_t vallen, char *err, size_t errlen);
 
+/* One "KEY=VALUE" item as the tool's -o takes it (no ',' allowed: it would
+ * split in AUTOSEAL_OPTIONS).  Same returns as as_settings_set(). */
+int as_settings_set_kv(struct as_settings *s, const char *kv, char *err, size_t errlen);
+
 /* Parse "key=value,key=value" (AUTOSEAL_OPTIONS).  Bad items are reported
  * through fn and skipped; the others apply.  Returns the number of errors. */
 int as_options_parse(struct as_settings *s, const char *text, as_error_fn fn,

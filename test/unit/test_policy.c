@@ -163,6 +163,23 @@ START_TEST(fmt_conversions)
 }
 END_TEST
 
+START_TEST(one_key_value_item)
+{
+    struct as_settings s = {0};
+    char err[200];
+    ck_assert_int_eq(as_settings_set_kv(&s, "wx=deny", err, sizeof err), 0);
+    ck_assert_int_eq(s.v.wx, AS_WX_DENY);
+    ck_assert_int_eq(as_settings_set_kv(&s, "novalue", err, sizeof err), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "'novalue' is not KEY=VALUE"));
+    ck_assert_int_eq(as_settings_set_kv(&s, "=x", err, sizeof err), -EINVAL);
+    ck_assert_int_eq(as_settings_set_kv(&s, "exclude=a,b", err, sizeof err), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "cannot contain ','"));
+    ck_assert_int_eq(as_settings_set_kv(&s, "bogus=1", err, sizeof err), -ENOENT);
+    ck_assert_int_eq(as_settings_set_kv(&s, "log=journal", err, sizeof err), 0);
+    ck_assert_int_eq(s.v.log, AS_LOG_JOURNAL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("policy");
@@ -175,6 +192,7 @@ static Suite *suite(void)
     tcase_add_test(t, log_file_and_limits);
     tcase_add_test(t, format_roundtrip);
     tcase_add_test(t, fmt_conversions);
+    tcase_add_test(t, one_key_value_item);
     suite_add_tcase(s, t);
     return s;
 }
