@@ -65,6 +65,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 in_ct() { timeout 120 nsenter -t "$leader" -a "$@"; }
+prom_ok() { [[ -s $1 ]] && promtool check metrics <"$1"; } # FILE
 
 # boot LOG [nspawn env...]: start the container, find its PID 1 (host PID).
 boot() {
@@ -162,7 +163,7 @@ python3 "$here/verify.py" journal "$work/inspect1.json" "$work/unavailable.jsonl
 
 # status inside the container, in the Prometheus textfile format
 in_ct autoseal status --all --format=prometheus >"$work/metrics.prom"
-expect "prometheus: promtool check metrics" promtool check metrics <"$work/metrics.prom"
+expect "prometheus: promtool check metrics" prom_ok "$work/metrics.prom"
 expect "prometheus: journald counted as unsealed by seccomp" \
     grep -q '^autoseal_unit_processes{unit="systemd-journald.service",state="unsealed",reason="seccomp"} 1$' "$work/metrics.prom"
 
@@ -173,6 +174,17 @@ in_svc autoseal systemd --audit --json >"$work/audit1.json"
 python3 "$here/verify.py" audit "$work/inspect1.json" "$work/audit1.json" || fails=$((fails + 1))
 in_ct autoseal systemd --audit >"$work/audit1.txt"
 expect "audit: human output, one line per unit" grep -q '^killed  *redis-server.service' "$work/audit1.txt"
+
+# the documented timer + service (examples/systemd) write the textfile
+install -m 0644 "$src/examples/systemd/autoseal-metrics.service" "$src/examples/systemd/autoseal-metrics.timer" \
+    "$root/etc/systemd/system/"
+in_ct systemctl daemon-reload
+expect "metrics: the timer is enabled and started" in_ct systemctl enable --now --quiet autoseal-metrics.timer
+in_ct systemctl start autoseal-metrics.service
+prom=$root/var/lib/prometheus/node-exporter/autoseal.prom
+expect "metrics: autoseal-metrics.service wrote $prom" test -s "$prom"
+expect "metrics: no temporary file left" test ! -e "$prom.tmp"
+expect "metrics: promtool check metrics on the written file" prom_ok "$prom"
 
 # redis: what happened (expectations.py judges it)
 redis_state=$(in_ct systemctl show -p ActiveState --value redis-server.service)
