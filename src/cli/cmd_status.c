@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/auxv.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -536,8 +537,6 @@ static int kernel_mseal(void)
     if (known != -2) {
         return known;
     }
-    long r = syscall(__NR_mseal, 0L, 0L, 0L);
-    int e = errno;
     char *buf = NULL;
     size_t len;
     long self_seccomp = -1;
@@ -545,7 +544,12 @@ static int kernel_mseal(void)
         self_seccomp = status_field(buf, "Seccomp:");
         free(buf);
     }
-    known = r == 0 ? 1 : (e == ENOSYS && self_seccomp == 0) ? 0 : -1;
+    if (self_seccomp != 0) {
+        known = -1; /* under a filter (that might kill on mseal): do not ask */
+        return known;
+    }
+    long r = syscall(__NR_mseal, 0L, 0L, 0L);
+    known = r == 0 ? 1 : errno == ENOSYS ? 0 : -1;
     return known;
 }
 
@@ -577,9 +581,29 @@ static bool proc_policy(int pid, const char *exe, struct as_policy *out)
     } else if (r != -ENOENT && r != -EINVAL) {
         return false; /* unreadable: unknown */
     }
-    snprintf(path, sizeof path, "/proc/%d/environ", pid);
+    /* AUTOSEAL_OPTIONS counts unless the process runs in secure mode
+     * (AT_SECURE: set-id, capabilities), where the library ignores it */
+    snprintf(path, sizeof path, "/proc/%d/auxv", pid);
     char *env = NULL;
     size_t len;
+    if (read_file(path, 1 << 16, false, &env, &len) != 0) {
+        return false;
+    }
+    bool secure = false;
+    for (size_t i = 0; i + 2 * sizeof(unsigned long) <= len; i += 2 * sizeof(unsigned long)) {
+        unsigned long kv[2];
+        memcpy(kv, env + i, sizeof kv);
+        if (kv[0] == AT_SECURE) {
+            secure = kv[1] != 0;
+        }
+    }
+    free(env);
+    env = NULL;
+    snprintf(path, sizeof path, "/proc/%d/environ", pid);
+    if (secure) {
+        as_policy_resolve(out, layers, 2);
+        return true;
+    }
     if (read_file(path, 1 << 20, false, &env, &len) != 0) {
         return false;
     }

@@ -21,6 +21,7 @@ executable file (sealed only under data=seal, i.e. the strict profile).
 import json
 import os
 import re
+import subprocess
 import sys
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -118,8 +119,7 @@ def inspect(hpid):
     return r
 
 
-def main():
-    leader = int(sys.argv[1])
+def snapshot(leader):
     ns = ns_of(leader)
     out, gone = [], 0
     for d in os.listdir("/proc"):
@@ -135,6 +135,23 @@ def main():
         if r["nmaps"] == 0:
             continue  # a zombie
         out.append(r)
+    return out, gone
+
+
+def main():
+    """inspect.py LEADER [-- CMD ARGS]: with a command (autoseal status, run
+    between two readings), only the processes present in both readings,
+    with the second reading, so that what CMD saw existed all along."""
+    leader = int(sys.argv[1])
+    first, gone = snapshot(leader)
+    if len(sys.argv) > 3 and sys.argv[2] == "--":
+        subprocess.run(sys.argv[3:], check=True, stdout=sys.stderr)
+        second, gone2 = snapshot(leader)
+        before = {(p["hpid"], p["exe"]) for p in first}
+        out = [p for p in second if (p["hpid"], p["exe"]) in before]
+        gone += gone2 + len(second) - len(out)
+    else:
+        out = first
     json.dump({"leader": leader, "gone": gone, "processes": out}, sys.stdout)
 
 

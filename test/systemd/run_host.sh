@@ -65,6 +65,11 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 in_ct() { timeout 120 nsenter -t "$leader" -a "$@"; }
+# snapshot INSPECT STATUS: `autoseal status --all --json` (from the host)
+# between two independent readings; only processes present in both count
+snapshot() {
+    python3 "$here/inspect.py" "$leader" -- bash -c '"$1" status --all --json >"$2"' _ "$tool" "$2" >"$1"
+}
 prom_ok() { [[ -s $1 ]] && promtool check metrics <"$1"; } # FILE
 
 # boot LOG [nspawn env...]: start the container, find its PID 1 (host PID).
@@ -153,8 +158,7 @@ expect "login session: logind has a session ($sessions)" test "$sessions" -ge 1
 # journald's, logind's... events: they went to the journal
 in_ct journalctl --no-pager -b -o cat -t autoseal >"$work/autoseal-journal.txt" 2>&1
 
-"$tool" status --all --json >"$work/status1.json"
-python3 "$here/inspect.py" "$leader" >"$work/inspect1.json"
+snapshot "$work/inspect1.json" "$work/status1.json"
 python3 "$here/verify.py" boot "$work/inspect1.json" "$work/status1.json" || fails=$((fails + 1))
 
 # the journal: the library's default target under systemd, structured fields
@@ -213,8 +217,7 @@ in_ct systemctl daemon-reload
 in_ct systemctl reset-failed redis-server.service
 in_ct systemctl restart redis-server.service
 expect "remedy: redis-server.service active with the drop-in" wait_active redis-server.service
-"$tool" status --all --json >"$work/status-redis.json"
-python3 "$here/inspect.py" "$leader" >"$work/inspect-redis.json"
+snapshot "$work/inspect-redis.json" "$work/status-redis.json"
 python3 "$here/verify.py" remedy "$work/inspect-redis.json" "$work/status-redis.json" redis-server.service ||
     fails=$((fails + 1))
 
@@ -224,8 +227,7 @@ expect "boot 1: clean poweroff (nspawn exit 0)" poweroff
 echo "== boot 2: nspawn's seccomp filter on"
 boot "$work/boot2.log" || exit 1
 expect "boot 2: multi-user system up" settle
-"$tool" status --all --json >"$work/status2.json"
-python3 "$here/inspect.py" "$leader" >"$work/inspect2.json"
+snapshot "$work/inspect2.json" "$work/status2.json"
 python3 "$here/verify.py" filter "$work/inspect2.json" "$work/status2.json" || fails=$((fails + 1))
 in_svc autoseal systemd --audit --json >"$work/audit2.json"
 python3 "$here/verify.py" audit "$work/inspect2.json" "$work/audit2.json" outer || fails=$((fails + 1))
