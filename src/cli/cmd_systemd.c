@@ -156,7 +156,7 @@ static bool find_shared(void *ctx, const char *dir)
         size_t l = strlen(de->d_name);
         if (strncmp(de->d_name, "libsystemd-shared-", 18) == 0 && l > 21 &&
             !strcmp(de->d_name + l - 3, ".so")) {
-            *v = atoi(de->d_name + 18);
+            *v = (int)strtol(de->d_name + 18, NULL, 10);
         }
     }
     if (d) {
@@ -268,7 +268,7 @@ static void detect_platform(const char *root, bool live, struct sd_platform *pf)
     const char *ver[] = {"systemctl", "--version", NULL};
     if (capture(ver, &out, &len) == 0) {
         if (strncmp(out, "systemd ", 8) == 0) {
-            pf->systemd = atoi(out + 8);
+            pf->systemd = (int)strtol(out + 8, NULL, 10);
         }
         free(out);
     }

@@ -106,8 +106,13 @@ static size_t put_field(char *buf, size_t len, size_t n, const char *key, size_t
 {
     size_t m = put(buf, len, n, "AUTOSEAL_", 9);
     for (size_t i = 0; i < kl && m <= len; i++) {
+        static const char upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
         char c = key[i];
-        c = c == '-' ? '_' : (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+        if (c == '-') {
+            c = '_';
+        } else if (c >= 'a' && c <= 'z') {
+            c = upper[c - 'a'];
+        }
         m = put(buf, len, m, &c, 1);
     }
     m = m <= len ? put(buf, len, m, "=", 1) : m;
