@@ -161,6 +161,10 @@ in_ct journalctl --no-pager -b -o cat -t autoseal >"$work/autoseal-journal.txt" 
 snapshot "$work/inspect1.json" "$work/status1.json"
 python3 "$here/verify.py" boot "$work/inspect1.json" "$work/status1.json" || fails=$((fails + 1))
 
+# systemd's own tools keep working with autoseal in every process
+expect "systemctl show works" bash -c "timeout 60 nsenter -t $leader -a systemctl show -p Id --value nginx.service | grep -qx nginx.service"
+expect "systemd-analyze security works" bash -c "timeout 60 nsenter -t $leader -a systemd-analyze security --no-pager nginx.service >/dev/null"
+
 # the journal: the library's default target under systemd, structured fields
 in_ct journalctl --no-pager -b AUTOSEAL_EVENT=unavailable -o json >"$work/unavailable.jsonl"
 python3 "$here/verify.py" journal "$work/inspect1.json" "$work/unavailable.jsonl" || fails=$((fails + 1))
