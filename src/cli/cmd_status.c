@@ -909,8 +909,19 @@ static int status_all(int format, bool require, bool strict)
             json_str(stdout, w->exe);
             printf(",\"uid\":%ld,\"unit\":", w->uid);
             json_str(stdout, w->unit);
-            printf(",\"seccomp\":%d,\"state\":\"%s\",\"reason\":\"%s\"}", w->seccomp,
+            printf(",\"seccomp\":%d,\"state\":\"%s\",\"reason\":\"%s\",\"detail\":", w->seccomp,
                    fleet_state_name(w->state), w->reason);
+            if (!strcmp(w->reason, "seccomp") && kernel_mseal() == 1) {
+                struct utsname u;
+                char det[512];
+                snprintf(det, sizeof det, "%s; the kernel has mseal (Linux %s): not the kernel",
+                         fleet_reason_text(w->reason), uname(&u) == 0 ? u.release : "?");
+                json_str(stdout, det);
+                putchar('}');
+            } else {
+                json_str(stdout, fleet_reason_text(w->reason));
+                putchar('}');
+            }
         } else if (format == FORMAT_HUMAN) {
             printf("%7d %-15.15s %7.1f %7.1f %7.1f %4zu %-8s %-10s %6ld %-30s %s\n", w->pid,
                    w->comm, pct(&w->ps.nonwritable), pct(&w->ps.image), pct(&w->ps.exec_all),

@@ -20,6 +20,31 @@ const char *const fleet_reasons[] = {
     "unknown",      /* loaded, not (fully) sealed, no cause found */
     NULL};
 
+const char *fleet_reason_text(const char *r)
+{
+    static const struct {
+        const char *reason, *text;
+    } t[] = {
+        {"no-preload", "libautoseal is not mapped: not in /etc/ld.so.preload or LD_PRELOAD, or "
+                       "the loader could not map it (NoExecPaths=, a noexec mount)"},
+        {"static", "a static binary: no preload library can load"},
+        {"mode-off", "its policy (configuration file or AUTOSEAL_OPTIONS) says mode=off"},
+        {"mode-audit", "its policy says mode=audit: it logs what it would seal, seals nothing"},
+        {"seccomp", "the library is loaded and a seccomp filter is active (Seccomp: 2): the "
+                    "filter refused mseal (its event=unavailable log line has the errno)"},
+        {"kernel", "the kernel has no mseal (Linux 6.10 or later, 64-bit, is needed)"},
+        {"excluded", "what stays unsealed matches the policy's exclude= globs"},
+        {"no-image", "no non-writable ELF image memory"},
+        {"unknown", "the library is loaded, no filter, no policy reason found: see its log"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        if (!strcmp(r, t[i].reason)) {
+            return t[i].text;
+        }
+    }
+    return "";
+}
+
 const char *fleet_state_name(int state)
 {
     switch (state) {

@@ -28,6 +28,9 @@ struct fleet_facts {
  * why it is not sealed ("none" when sealed); one of FLEET_REASONS. */
 int fleet_classify(const struct fleet_facts *f, const char **reason);
 
+/* One sentence on a reason, for people ("" for none). */
+const char *fleet_reason_text(const char *reason);
+
 /* Every reason fleet_classify() returns, NULL-terminated (docs/cli.md). */
 extern const char *const fleet_reasons[];
 const char *fleet_state_name(int state);

@@ -198,9 +198,9 @@ def main():
         for p in loaded:
             s = sp.get(p["hpid"], {})
             check(p["verdict"] == "unsealed" and p["seccomp"] == 2 and
-                  s.get("reason") == "seccomp",
+                  s.get("reason") == "seccomp" and "not the kernel" in s.get("detail", ""),
                   f'{p["unit"]} {p["comm"]}: nspawn\'s filter refuses mseal: unsealed, '
-                  f'Seccomp {p["seccomp"]}, status reason {s.get("reason")}')
+                  f'Seccomp {p["seccomp"]}, status reason {s.get("reason")}: {s.get("detail")}')
         check(st["kernel"]["mseal"] is True,
               "status: the kernel has mseal (the cause is the filter, not the kernel)")
     return 1 if fails else 0
