@@ -78,11 +78,11 @@ static void to_file(const char *path, const char *line, size_t n)
 /* --- log=journal: journald's native protocol ------------------------------
  * One datagram to /run/systemd/journal/socket of "FIELD=value\n" lines (no
  * value holds a newline: as_log() replaced them).  MESSAGE is sent straight
- * from the caller's line (an iovec), the other fields are built in a small
- * buffer on the stack; a field that does not fit is left out whole. */
+ * from the caller's line (an iovec), the other fields are built in a static
+ * buffer (below); a field that does not fit is left out whole. */
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
-#define JOURNAL_FIELDS_MAX 384 /* bytes of fields besides MESSAGE */
+#define JOURNAL_FIELDS_MAX 1536 /* bytes of fields besides MESSAGE (static) */
 
 static size_t put(char *buf, size_t len, size_t n, const char *s, size_t sl)
 {
@@ -176,6 +176,29 @@ size_t as_journal_fields(char *buf, size_t len, int level, const char *msg, size
     return o;
 }
 
+/* The fields are built in static storage (the caller's stack budget is
+ * ~2 KiB and as_log() already holds the line), owned by one thread at a
+ * time: jowner is the pid of the process whose thread holds it.  Contended
+ * (another thread, or a signal handler inside a message): MESSAGE and
+ * PRIORITY only.  After fork the child sees its parent's pid there and takes
+ * the buffer over: children start clean.  (A CLONE_VM child that logs while
+ * a thread of its parent builds fields can garble both messages' fields;
+ * every write stays inside the buffer.) */
+static char jfields[JOURNAL_FIELDS_MAX];
+static int jowner;
+
+static bool jfields_take(int me)
+{
+    int cur = 0;
+    if (__atomic_compare_exchange_n(&jowner, &cur, me, false, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_RELAXED)) {
+        return true;
+    }
+    /* held under another pid: left over from before a fork */
+    return cur != me && __atomic_compare_exchange_n(&jowner, &cur, me, false, __ATOMIC_ACQUIRE,
+                                                    __ATOMIC_RELAXED);
+}
+
 /* line: "autoseal[PID]: key=value ..." without a newline.  0 or -errno. */
 static __attribute__((noinline)) int to_journal(int level, const char *line, size_t n)
 {
@@ -186,11 +209,20 @@ static __attribute__((noinline)) int to_journal(int level, const char *line, siz
     }
     size_t mlen = n - (size_t)(msg - line);
     const struct as_policy *p = log_policy;
-    char fields[JOURNAL_FIELDS_MAX];
-    size_t fl = as_journal_fields(fields, sizeof fields, level, msg, mlen,
-                                  as_profile_name(p->profile), as_mode_name(p->mode));
-    struct iovec iov[4] = {
-        {(void *)"MESSAGE=", 8}, {(void *)msg, mlen}, {(void *)"\n", 1}, {fields, fl}};
+    int me = (int)getpid();
+    bool own = jfields_take(me);
+    char pr[] = "PRIORITY=0\nSYSLOG_IDENTIFIER=autoseal\n";
+    struct iovec iov[4] = {{(void *)"MESSAGE=", 8}, {(void *)msg, mlen}, {(void *)"\n", 1}};
+    if (own) {
+        iov[3].iov_base = jfields;
+        iov[3].iov_len = as_journal_fields(jfields, sizeof jfields, level, msg, mlen,
+                                           as_profile_name(p->profile), as_mode_name(p->mode));
+    } else {
+        static const char prio[] = {'3', '4', '6', '7'};
+        pr[9] = prio[level & 3];
+        iov[3].iov_base = pr;
+        iov[3].iov_len = sizeof pr - 1;
+    }
     struct sockaddr_un sa;
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
@@ -201,12 +233,16 @@ static __attribute__((noinline)) int to_journal(int level, const char *line, siz
     mh.msg_namelen = sizeof sa;
     mh.msg_iov = iov;
     mh.msg_iovlen = 4;
-    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int r = 0, fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        return -errno;
+        r = -errno;
+    } else {
+        r = sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+        close(fd);
     }
-    int r = sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
-    close(fd);
+    if (own) {
+        __atomic_store_n(&jowner, 0, __ATOMIC_RELEASE);
+    }
     return r;
 }
 
