@@ -32,7 +32,7 @@ tarball="$cache/$name-$key.tar"
 # The archive the host itself uses (deb822 or one-line sources).
 mirror=$(grep -hoE 'https?://[^ ]*debian/?$|https?://[^ ]*/debian( |$)' \
              /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
-         awk '{print $1}' | grep -v security | head -n1 || true)
+         awk '{print $1}' | grep -v security | head -n1 || true) # missing files: grep exits 2
 mirror=${mirror:-http://deb.debian.org/debian}
 
 exec 9>"$tarball.lock"

@@ -18,11 +18,9 @@
 #include "config.h"
 #include "probe.h"
 #include "smaps.h"
+#include "sys.h" /* __NR_mseal: the library's definition */
 #include "util.h"
 
-#ifndef __NR_mseal
-#define __NR_mseal 462
-#endif
 #ifndef PR_GET_MDWE
 #define PR_GET_MDWE 66
 #endif

@@ -43,15 +43,8 @@ static const char run_help[] =
 /* Validate one KEY=VALUE through the library's own parser. */
 static void check_setting(struct as_settings *s, const char *kv)
 {
-    const char *eq = strchr(kv, '=');
-    if (eq == NULL || eq == kv) {
-        die_usage("run", "'%s' is not KEY=VALUE", kv);
-    }
-    if (strchr(kv, ',')) {
-        die_usage("run", "'%s': a value cannot contain ',' (AUTOSEAL_OPTIONS separator)", kv);
-    }
     char err[256];
-    if (as_settings_set(s, kv, (size_t)(eq - kv), eq + 1, strlen(eq + 1), err, sizeof err) != 0) {
+    if (as_settings_set_kv(s, kv, err, sizeof err) != 0) {
         die_usage("run", "-o %s: %s", kv, err);
     }
 }

@@ -8,10 +8,18 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/auxv.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmds.h"
 #include "config.h"
+#include "fleet.h"
+#include "glob.h"
+#include "policy.h"
+#include "sys.h"
+#include "../lib/config.h"
 #include "smaps.h"
 #include "util.h"
 
@@ -19,7 +27,7 @@
 
 static const char status_help[] =
     "Usage: autoseal status [--json] [--require-sealed [--strict]] PID...\n"
-    "       autoseal status --all [--json] [--require-sealed [--strict]]\n"
+    "       autoseal status --all [--json | --format=FORMAT] [--require-sealed [--strict]]\n"
     "\n"
     "Read /proc/PID/smaps, group the mappings by ELF object and report, per\n"
     "object, the sealed and unsealed bytes of its image, executable mappings\n"
@@ -31,8 +39,14 @@ static const char status_help[] =
     "read from the mapped file's program headers.  The ld.so RELRO page that\n"
     "ldso-relro=safe leaves unsealed on purpose is shown as exempt.\n"
     "\n"
-    "  --all              one line per readable process, worst first\n"
+    "  --all              one line per readable process, worst first: state\n"
+    "                     (sealed, partial, unsealed), the reason it is not\n"
+    "                     sealed (no-preload, static, mode-off, mode-audit,\n"
+    "                     seccomp, kernel, excluded, no-image, unknown), uid,\n"
+    "                     systemd unit, executable; then host totals\n"
     "  --json             machine-readable output (schema in docs/cli.md)\n"
+    "  --format=FORMAT    human (default), json, or prometheus (with --all: the\n"
+    "                     node_exporter textfile format, metrics autoseal_*)\n"
     "  --require-sealed   exit 1 when any non-writable image mapping is unsealed,\n"
     "                     exempt ld.so __stack_prot pages excepted\n"
     "  --strict           with --require-sealed: count exempt pages too\n"
@@ -44,6 +58,7 @@ struct proc {
     int pid;
     char comm[64];
     char err[160];
+    int errnum;         /* why it could not be read: errno, or 0 (a kernel thread) */
     struct mapping *maps;
     size_t nmaps;
     struct object_stats *objs;
@@ -280,8 +295,10 @@ static int load_proc(int pid, struct proc *p)
     int r = read_file(path, (size_t)1 << 30, false, &buf, &len);
     if (r < 0) {
         snprintf(p->err, sizeof p->err, "cannot read %s: %s", path, strerror(-r));
+        p->errnum = -r;
         return -1;
     }
+    p->errnum = EIO;
     if (smaps_parse(buf, len, &p->maps, &p->nmaps, p->err, sizeof p->err) != 0) {
         free(buf);
         return -1;
@@ -289,6 +306,7 @@ static int load_proc(int pid, struct proc *p)
     free(buf);
     if (p->nmaps == 0) {
         snprintf(p->err, sizeof p->err, "no mappings (a kernel thread or an exited process)");
+        p->errnum = 0;
         return -1;
     }
     struct proc_ctx c = {.pid = pid, .memfd = -1};
@@ -431,14 +449,17 @@ static void json_map(const struct mapping *m, const char *reason)
     putchar('}');
 }
 
-static void print_json(const struct proc *p, bool objects)
+/* keep_open: leave the object open for more fields. */
+static void print_json(const struct proc *p, bool objects, bool keep_open)
 {
     printf("{\"pid\":%d,\"comm\":", p->pid);
     json_str(stdout, p->comm);
     if (p->err[0]) {
         fputs(",\"ok\":false,\"error\":", stdout);
         json_str(stdout, p->err);
-        putchar('}');
+        if (!keep_open) {
+            putchar('}');
+        }
         return;
     }
     const struct process_stats *s = &p->ps;
@@ -522,7 +543,9 @@ static void print_json(const struct proc *p, bool objects)
         }
         putchar(']');
     }
-    putchar('}');
+    if (!keep_open) {
+        putchar('}');
+    }
 }
 
 static int parse_pid(const char *s)
@@ -536,9 +559,28 @@ static int parse_pid(const char *s)
     return (int)v;
 }
 
+/* --- status --all: the fleet view ------------------------------------ */
+
+enum { FORMAT_HUMAN, FORMAT_JSON, FORMAT_PROMETHEUS };
+
+#define UNIT_CAP 50 /* distinct unit label values in --format=prometheus */
+#define EXE_CAP 50  /* distinct executable label values (not sealed only) */
+
+struct row {
+    int pid;
+    char comm[64];
+    char *exe;
+    long uid;
+    char unit[128];
+    int seccomp;
+    struct process_stats ps;
+    int state;
+    const char *reason;
+};
+
 static int worst_first(const void *a, const void *b)
 {
-    const struct proc *x = a, *y = b;
+    const struct row *x = a, *y = b;
     double dx = pct(&x->ps.nonwritable), dy = pct(&y->ps.nonwritable);
     if (dx != dy) {
         return dx < dy ? -1 : 1;
@@ -551,59 +593,442 @@ static int worst_first(const void *a, const void *b)
     return x->pid - y->pid;
 }
 
-static int status_all(bool json, bool require, bool strict)
+/* The value of "Key:" in /proc/PID/status text, or -1. */
+static long status_field(const char *buf, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        if (strncmp(l, key, kl) == 0) {
+            return strtol(l + kl, NULL, 10);
+        }
+    }
+    return -1;
+}
+
+/* Does the kernel have mseal?  mseal(0, 0, 0) succeeds where it exists.
+ * 1 yes, 0 no (ENOSYS without a seccomp filter on this tool), -1 unknown. */
+static int kernel_mseal(void)
+{
+    static int known = -2;
+    if (known != -2) {
+        return known;
+    }
+    char *buf = NULL;
+    size_t len;
+    long self_seccomp = -1;
+    if (read_file("/proc/self/status", 1 << 16, false, &buf, &len) == 0) {
+        self_seccomp = status_field(buf, "Seccomp:");
+        free(buf);
+    }
+    if (self_seccomp != 0) {
+        known = -1; /* under a filter (that might kill on mseal): do not ask */
+        return known;
+    }
+    long r = syscall(__NR_mseal, 0L, 0L, 0L);
+    known = r == 0 ? 1 : errno == ENOSYS ? 0 : -1;
+    return known;
+}
+
+static void collect_config_error(void *ctx, const char *msg)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+/* The policy autoseal applies to PID's executable: its configuration file
+ * (seen through /proc/PID/root) and AUTOSEAL_OPTIONS from its initial
+ * environment, resolved with the library's own code.  False when unknown. */
+static bool proc_policy(int pid, const char *exe, struct as_policy *out)
+{
+    static char *cbuf;
+    if (!cbuf) {
+        cbuf = xmalloc(AS_CONFIG_SIZE_MAX);
+    }
+    struct as_settings layers[3];
+    memset(layers, 0, sizeof layers);
+    char path[4200];
+    snprintf(path, sizeof path, "/proc/%d/root%s", pid, AUTOSEAL_SYSCONF);
+    struct as_config cfg;
+    int r = as_config_load_buf(path, false, exe, cbuf, AS_CONFIG_SIZE_MAX, &cfg,
+                               collect_config_error, NULL);
+    if (r == 0) {
+        layers[0] = cfg.global;
+        layers[1] = cfg.program;
+    } else if (r != -ENOENT && r != -EINVAL) {
+        return false; /* unreadable: unknown */
+    }
+    /* AUTOSEAL_OPTIONS counts unless the process runs in secure mode
+     * (AT_SECURE: set-id, capabilities), where the library ignores it */
+    snprintf(path, sizeof path, "/proc/%d/auxv", pid);
+    char *env = NULL;
+    size_t len;
+    if (read_file(path, 1 << 16, false, &env, &len) != 0) {
+        return false;
+    }
+    bool secure = false;
+    for (size_t i = 0; i + 2 * sizeof(unsigned long) <= len; i += 2 * sizeof(unsigned long)) {
+        unsigned long kv[2];
+        memcpy(kv, env + i, sizeof kv);
+        if (kv[0] == AT_SECURE) {
+            secure = kv[1] != 0;
+        }
+    }
+    free(env);
+    env = NULL;
+    snprintf(path, sizeof path, "/proc/%d/environ", pid);
+    if (secure) {
+        as_policy_resolve(out, layers, 2);
+        return true;
+    }
+    if (read_file(path, 1 << 20, false, &env, &len) != 0) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i += strlen(env + i) + 1) {
+        if (strncmp(env + i, "AUTOSEAL_OPTIONS=", 17) == 0) {
+            as_options_parse(&layers[2], env + i + 17, NULL, NULL);
+        }
+    }
+    free(env);
+    as_policy_resolve(out, layers, 3);
+    return true;
+}
+
+static bool exe_is_static(int pid)
+{
+    char p[64], why[160];
+    snprintf(p, sizeof p, "/proc/%d/exe", pid);
+    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        return false;
+    }
+    struct elf_layout el;
+    bool st = layout_fd(fd, &el, why, sizeof why) == 0 && !el.have_interp;
+    close(fd);
+    return st;
+}
+
+/* Fill in everything but the smaps counts; p holds the parsed process. */
+static void fill_row(const struct proc *p, struct row *w)
+{
+    memset(w, 0, sizeof *w);
+    w->pid = p->pid;
+    snprintf(w->comm, sizeof w->comm, "%s", p->comm);
+    w->ps = p->ps;
+    w->uid = -1;
+    w->seccomp = -1;
+    char path[64], *buf = NULL, exe[4096];
+    size_t len;
+    snprintf(path, sizeof path, "/proc/%d/exe", p->pid);
+    ssize_t n = readlink(path, exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    w->exe = xstrdup(n > 0 ? exe : "-");
+    snprintf(path, sizeof path, "/proc/%d/status", p->pid);
+    if (read_file(path, 1 << 16, false, &buf, &len) == 0) {
+        w->seccomp = (int)status_field(buf, "Seccomp:");
+        const char *u = strstr(buf, "\nUid:");
+        if (u) {
+            /* real, effective, saved, fs: report the effective uid */
+            char *e;
+            strtol(u + 5, &e, 10);
+            w->uid = strtol(e, NULL, 10);
+        }
+        free(buf);
+    }
+    snprintf(path, sizeof path, "/proc/%d/cgroup", p->pid);
+    snprintf(w->unit, sizeof w->unit, "-");
+    if (read_file(path, 1 << 16, false, &buf, &len) == 0) {
+        fleet_unit_from_cgroup(buf, len, w->unit, sizeof w->unit);
+        free(buf);
+    }
+    struct fleet_facts f = {
+        .autoseal_loaded = p->ps.autoseal_loaded,
+        .seccomp = w->seccomp,
+        .mode = -1,
+        .kernel_mseal = kernel_mseal(),
+        .ro_total = p->ps.nonwritable.total,
+        .ro_sealed = p->ps.nonwritable.sealed,
+        .ro_failing = p->ps.nonwritable_unsealed - p->ps.exempt,
+    };
+    if (f.ro_failing != 0 || f.ro_sealed == 0) {
+        if (!f.autoseal_loaded) {
+            f.static_exe = exe_is_static(p->pid);
+        } else {
+            struct as_policy pol;
+            if (proc_policy(p->pid, n > 0 ? exe : NULL, &pol)) {
+                f.mode = pol.mode;
+                bool all = pol.nexclude > 0;
+                for (size_t k = 0; all && k < p->nobjs; k++) {
+                    const struct object_stats *o = &p->objs[k];
+                    if (o->nonwritable_unsealed <= o->exempt) {
+                        continue;
+                    }
+                    bool m = false;
+                    for (unsigned g = 0; g < pol.nexclude && !m; g++) {
+                        m = as_glob_match(pol.exclude[g], strlen(pol.exclude[g]), o->path,
+                                          strlen(o->path));
+                    }
+                    all = m;
+                }
+                f.unsealed_excluded = all;
+            }
+        }
+    }
+    w->state = fleet_classify(&f, &w->reason);
+}
+
+static const char *unreadable_reason(int e)
+{
+    switch (e) {
+    case EACCES:
+    case EPERM:
+        return "permission";
+    case ENOENT:
+    case ESRCH:
+        return "exited";
+    default:
+        return "error";
+    }
+}
+
+struct totals {
+    size_t processes, state[FLEET_NSTATES], kernel_threads, unreadable;
+    struct fleet_counts reasons;    /* k0 reason, k1 state: not sealed only */
+    struct fleet_counts unread;     /* k0 reason */
+    struct fleet_counts units;      /* k0 unit, k1 state, k2 reason */
+    struct fleet_counts exes;       /* k0 exe, k1 reason: not sealed only */
+    struct byte_count ro, image;
+};
+
+static void print_prometheus(struct totals *t)
+{
+    fleet_count_cap(&t->units, UNIT_CAP, "other");
+    fleet_count_cap(&t->exes, EXE_CAP, "other");
+    printf("# HELP autoseal_processes Processes by seal state and reason (reason=\"none\" when sealed).\n"
+           "# TYPE autoseal_processes gauge\n");
+    static const char *const states[] = {"sealed", "partial", "unsealed"};
+    printf("autoseal_processes{state=\"sealed\",reason=\"none\"} %zu\n", t->state[FLEET_SEALED]);
+    for (size_t s = 1; s < 3; s++) {
+        for (size_t i = 0; i < t->reasons.n; i++) {
+            if (!strcmp(t->reasons.v[i].k[1], states[s])) {
+                printf("autoseal_processes{state=\"%s\",reason=", states[s]);
+                prom_label_value(stdout, t->reasons.v[i].k[0]);
+                printf("} %" PRIu64 "\n", t->reasons.v[i].n);
+            }
+        }
+    }
+    printf("# HELP autoseal_processes_unreadable Processes whose smaps could not be read, by reason.\n"
+           "# TYPE autoseal_processes_unreadable gauge\n");
+    static const char *const ur[] = {"permission", "exited", "error"};
+    for (size_t k = 0; k < 3; k++) {
+        uint64_t n = 0;
+        for (size_t i = 0; i < t->unread.n; i++) {
+            if (!strcmp(t->unread.v[i].k[0], ur[k])) {
+                n = t->unread.v[i].n;
+            }
+        }
+        printf("autoseal_processes_unreadable{reason=\"%s\"} %" PRIu64 "\n", ur[k], n);
+    }
+    printf("# HELP autoseal_kernel_threads Kernel threads and zombies (no memory to seal).\n"
+           "# TYPE autoseal_kernel_threads gauge\n"
+           "autoseal_kernel_threads %zu\n", t->kernel_threads);
+    printf("# HELP autoseal_unit_processes Processes per systemd unit, state and reason (the "
+           "%d units with most processes; the rest in unit=\"other\").\n"
+           "# TYPE autoseal_unit_processes gauge\n", UNIT_CAP);
+    for (size_t i = 0; i < t->units.n; i++) {
+        fputs("autoseal_unit_processes{unit=", stdout);
+        prom_label_value(stdout, t->units.v[i].k[0]);
+        printf(",state=\"%s\",reason=", t->units.v[i].k[1]);
+        prom_label_value(stdout, t->units.v[i].k[2]);
+        printf("} %" PRIu64 "\n", t->units.v[i].n);
+    }
+    printf("# HELP autoseal_unsealed_executable_processes Processes not fully sealed, per "
+           "executable and reason (the %d executables with most; the rest in "
+           "executable=\"other\").\n"
+           "# TYPE autoseal_unsealed_executable_processes gauge\n", EXE_CAP);
+    for (size_t i = 0; i < t->exes.n; i++) {
+        fputs("autoseal_unsealed_executable_processes{executable=", stdout);
+        prom_label_value(stdout, t->exes.v[i].k[0]);
+        fputs(",reason=", stdout);
+        prom_label_value(stdout, t->exes.v[i].k[1]);
+        printf("} %" PRIu64 "\n", t->exes.v[i].n);
+    }
+    printf("# HELP autoseal_nonwritable_image_bytes Non-writable ELF image bytes of readable processes.\n"
+           "# TYPE autoseal_nonwritable_image_bytes gauge\n"
+           "autoseal_nonwritable_image_bytes{sealed=\"yes\"} %" PRIu64 "\n"
+           "autoseal_nonwritable_image_bytes{sealed=\"no\"} %" PRIu64 "\n",
+           t->ro.sealed, t->ro.total - t->ro.sealed);
+    printf("# HELP autoseal_image_bytes ELF image bytes (writable data included) of readable processes.\n"
+           "# TYPE autoseal_image_bytes gauge\n"
+           "autoseal_image_bytes{sealed=\"yes\"} %" PRIu64 "\n"
+           "autoseal_image_bytes{sealed=\"no\"} %" PRIu64 "\n",
+           t->image.sealed, t->image.total - t->image.sealed);
+    int km = kernel_mseal();
+    printf("# HELP autoseal_kernel_mseal Whether the kernel has mseal(2) (-1: unknown).\n"
+           "# TYPE autoseal_kernel_mseal gauge\n"
+           "autoseal_kernel_mseal %d\n", km);
+    printf("# HELP autoseal_build_info The autoseal tool that wrote these metrics.\n"
+           "# TYPE autoseal_build_info gauge\n"
+           "autoseal_build_info{version=\"%s\"} 1\n", AUTOSEAL_VERSION);
+    printf("# HELP autoseal_last_run_timestamp_seconds When these metrics were collected.\n"
+           "# TYPE autoseal_last_run_timestamp_seconds gauge\n"
+           "autoseal_last_run_timestamp_seconds %lld\n", (long long)time(NULL));
+}
+
+static void print_totals_json(const struct totals *t)
+{
+    printf("\"totals\":{\"processes\":%zu,\"sealed\":%zu,\"partial\":%zu,\"unsealed\":%zu,"
+           "\"not_sealed_by_reason\":{", t->processes, t->state[FLEET_SEALED],
+           t->state[FLEET_PARTIAL], t->state[FLEET_UNSEALED]);
+    struct fleet_counts by = {0};
+    for (size_t i = 0; i < t->reasons.n; i++) {
+        fleet_count_add(&by, t->reasons.v[i].k[0], NULL, NULL, t->reasons.v[i].n);
+    }
+    for (size_t i = 0; i < by.n; i++) {
+        printf("%s", i ? "," : "");
+        json_str(stdout, by.v[i].k[0]);
+        printf(":%" PRIu64, by.v[i].n);
+    }
+    fleet_count_free(&by);
+    printf("},\"unreadable\":%zu,\"unreadable_by_reason\":{", t->unreadable);
+    for (size_t i = 0; i < t->unread.n; i++) {
+        printf("%s", i ? "," : "");
+        json_str(stdout, t->unread.v[i].k[0]);
+        printf(":%" PRIu64, t->unread.v[i].n);
+    }
+    printf("},\"kernel_threads\":%zu},", t->kernel_threads);
+    int km = kernel_mseal();
+    struct utsname u;
+    printf("\"kernel\":{\"release\":");
+    json_str(stdout, uname(&u) == 0 ? u.release : "");
+    printf(",\"mseal\":%s}", km == 1 ? "true" : km == 0 ? "false" : "null");
+}
+
+static void print_row_json(const struct row *w)
+{
+    struct proc p;
+    memset(&p, 0, sizeof p);
+    p.pid = w->pid;
+    memcpy(p.comm, w->comm, sizeof p.comm);
+    p.ps = w->ps;
+    print_json(&p, false, true);
+}
+
+static int status_all(int format, bool require, bool strict)
 {
     DIR *d = opendir("/proc");
     if (!d) {
         die(EXIT_CHECK, "cannot open /proc: %s", strerror(errno));
     }
     size_t n = 0, cap = 64;
-    struct proc *v = xmalloc(cap * sizeof *v);
+    struct row *v = xmalloc(cap * sizeof *v);
+    struct totals t;
+    memset(&t, 0, sizeof t);
     struct dirent *de;
     while ((de = readdir(d))) {
         int pid = parse_pid(de->d_name);
         if (pid < 0) {
             continue;
         }
+        struct proc p;
+        if (load_proc(pid, &p) != 0) {
+            if (p.errnum == 0) {
+                t.kernel_threads++;
+            } else {
+                t.unreadable++;
+                fleet_count_add(&t.unread, unreadable_reason(p.errnum), NULL, NULL, 1);
+            }
+            free_proc(&p);
+            continue;
+        }
         if (n == cap) {
             cap *= 2;
             v = xrealloc(v, cap * sizeof *v);
         }
-        if (load_proc(pid, &v[n]) != 0) {
-            free_proc(&v[n]); /* unreadable or kernel thread: skipped */
-            continue;
+        struct row *w = &v[n++];
+        fill_row(&p, w);
+        free_proc(&p); /* keep the counts only, never every process's mappings */
+        t.processes++;
+        t.state[w->state]++;
+        t.ro.total += w->ps.nonwritable.total;
+        t.ro.sealed += w->ps.nonwritable.sealed;
+        t.image.total += w->ps.image.total;
+        t.image.sealed += w->ps.image.sealed;
+        const char *sn = fleet_state_name(w->state);
+        if (w->state != FLEET_SEALED) {
+            fleet_count_add(&t.reasons, w->reason, sn, NULL, 1);
+            fleet_count_add(&t.exes, w->exe, w->reason, NULL, 1);
         }
-        n++;
+        fleet_count_add(&t.units, w->unit, sn, w->reason, 1);
     }
     closedir(d);
     qsort(v, n, sizeof *v, worst_first);
     int status = EXIT_OK;
-    if (json) {
-        printf("{\"autoseal_version\":\"%s\",\"processes\":[", AUTOSEAL_VERSION);
-    } else {
-        printf("%7s %-16s %8s %8s %8s %4s %s\n", "PID", "COMM", "RO-IMG%", "IMAGE%", "EXEC%",
-               "W+X", "AUTOSEAL");
+    if (format == FORMAT_JSON) {
+        printf("{\"autoseal_version\":\"%s\",", AUTOSEAL_VERSION);
+        print_totals_json(&t);
+        fputs(",\"processes\":[", stdout);
+    } else if (format == FORMAT_HUMAN) {
+        printf("%7s %-15s %7s %7s %7s %4s %-8s %-10s %6s %-30s %s\n", "PID", "COMM", "RO-IMG%",
+               "IMAGE%", "EXEC%", "W+X", "STATE", "REASON", "UID", "UNIT", "EXE");
     }
     for (size_t i = 0; i < n; i++) {
-        const struct proc *p = &v[i];
-        if (require && failing(&p->ps, strict)) {
+        const struct row *w = &v[i];
+        if (require && failing(&w->ps, strict)) {
             status = EXIT_CHECK;
         }
-        if (json) {
+        if (format == FORMAT_JSON) {
             if (i) {
                 putchar(',');
             }
-            print_json(p, false);
-        } else {
-            printf("%7d %-16s %8.1f %8.1f %8.1f %4zu %s\n", p->pid, p->comm,
-                   pct(&p->ps.nonwritable), pct(&p->ps.image), pct(&p->ps.exec_all),
-                   p->ps.wx_maps, p->ps.autoseal_loaded ? "yes" : "no");
+            print_row_json(w);
+            printf(",\"exe\":");
+            json_str(stdout, w->exe);
+            printf(",\"uid\":%ld,\"unit\":", w->uid);
+            json_str(stdout, w->unit);
+            printf(",\"seccomp\":%d,\"state\":\"%s\",\"reason\":\"%s\",\"detail\":", w->seccomp,
+                   fleet_state_name(w->state), w->reason);
+            if (!strcmp(w->reason, "seccomp") && kernel_mseal() == 1) {
+                struct utsname u;
+                char det[512];
+                snprintf(det, sizeof det, "%s; the kernel has mseal (Linux %s): not the kernel",
+                         fleet_reason_text(w->reason), uname(&u) == 0 ? u.release : "?");
+                json_str(stdout, det);
+                putchar('}');
+            } else {
+                json_str(stdout, fleet_reason_text(w->reason));
+                putchar('}');
+            }
+        } else if (format == FORMAT_HUMAN) {
+            printf("%7d %-15.15s %7.1f %7.1f %7.1f %4zu %-8s %-10s %6ld %-30s %s\n", w->pid,
+                   w->comm, pct(&w->ps.nonwritable), pct(&w->ps.image), pct(&w->ps.exec_all),
+                   w->ps.wx_maps, fleet_state_name(w->state), w->reason, w->uid, w->unit,
+                   w->exe);
         }
-        free_proc(&v[i]);
+        free(v[i].exe);
     }
-    if (json) {
+    if (format == FORMAT_JSON) {
         puts("]}");
+    } else if (format == FORMAT_PROMETHEUS) {
+        print_prometheus(&t);
+    } else {
+        printf("totals: %zu processes: %zu sealed, %zu partly sealed, %zu unsealed", t.processes,
+               t.state[FLEET_SEALED], t.state[FLEET_PARTIAL], t.state[FLEET_UNSEALED]);
+        for (size_t i = 0; i < t.reasons.n; i++) {
+            printf("%s%s=%" PRIu64 " %s", i ? ", " : " (not sealed: ", t.reasons.v[i].k[0],
+                   t.reasons.v[i].n, t.reasons.v[i].k[1]);
+        }
+        printf("%s; %zu unreadable", t.reasons.n ? ")" : "", t.unreadable);
+        for (size_t i = 0; i < t.unread.n; i++) {
+            printf("%s%s=%" PRIu64, i ? ", " : " (", t.unread.v[i].k[0], t.unread.v[i].n);
+        }
+        int km = kernel_mseal();
+        printf("%s; %zu kernel threads or zombies; kernel mseal: %s\n", t.unread.n ? ")" : "",
+               t.kernel_threads, km == 1 ? "yes" : km == 0 ? "no" : "unknown");
     }
+    fleet_count_free(&t.reasons);
+    fleet_count_free(&t.unread);
+    fleet_count_free(&t.units);
+    fleet_count_free(&t.exes);
     free(v);
     return status;
 }
@@ -611,6 +1036,8 @@ static int status_all(bool json, bool require, bool strict)
 int cmd_status(int argc, char **argv)
 {
     bool json = false, require = false, all = false, strict = false;
+    int format = FORMAT_HUMAN;
+    const char *fv;
     int first = argc;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -622,6 +1049,18 @@ int cmd_status(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(a, "--json")) {
             json = true;
+            format = FORMAT_JSON;
+        } else if (opt_value(argc, argv, &i, "--format", &fv, "status")) {
+            if (!strcmp(fv, "human")) {
+                format = FORMAT_HUMAN;
+            } else if (!strcmp(fv, "json")) {
+                format = FORMAT_JSON;
+            } else if (!strcmp(fv, "prometheus")) {
+                format = FORMAT_PROMETHEUS;
+            } else {
+                die_usage("status", "unknown format '%s' (human, json or prometheus)", fv);
+            }
+            json = format == FORMAT_JSON;
         } else if (!strcmp(a, "--require-sealed")) {
             require = true;
         } else if (!strcmp(a, "--strict")) {
@@ -642,7 +1081,10 @@ int cmd_status(int argc, char **argv)
         if (first < argc) {
             die_usage("status", "--all takes no PID");
         }
-        return status_all(json, require, strict);
+        return status_all(format, require, strict);
+    }
+    if (format == FORMAT_PROMETHEUS) {
+        die_usage("status", "--format=prometheus needs --all");
     }
     if (first >= argc) {
         die_usage("status", "no PID given (or use --all)");
@@ -671,7 +1113,7 @@ int cmd_status(int argc, char **argv)
             if (i > first) {
                 putchar(',');
             }
-            print_json(&p, true);
+            print_json(&p, true, false);
         } else if (r == 0) {
             print_human(&p);
         }

@@ -1,10 +1,14 @@
 /* autoseal systemd: a drop-in that preloads autoseal into a unit. */
+#include <dlfcn.h>
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,26 +17,34 @@
 #include "policy.h"
 #include "preflight.h"
 #include "systemd_launcher.h"
+#include "sdaudit.h"
+#include "sys.h"
 #include "unitfile.h"
 #include "util.h"
 
 static const char systemd_help[] =
     "Usage: autoseal systemd [--profile P] [-o KEY=VALUE]... [--print]\n"
     "                        [--root DIR | --dir DIR] UNIT\n"
+    "       autoseal systemd --audit [--json]\n"
     "\n"
     "Write a drop-in UNIT.d/autoseal.conf that preloads libautoseal into UNIT\n"
     "(Environment=LD_PRELOAD=..., keeping the unit's own LD_PRELOAD first) and\n"
     "sets AUTOSEAL_OPTIONS for the profile.  The unit's LD_PRELOAD is read with\n"
     "'systemctl show' when systemd runs; otherwise from the unit file (UNIT may\n"
-    "be a path to it).  Warns about unit settings that conflict: a\n"
-    "SystemCallFilter= allow-list without mseal (or a deny-list with it),\n"
-    "MemoryDenyWriteExecute=yes with a JIT, NoExecPaths= covering the library.\n"
+    "be a path to it).  Knows the platform (systemd and libseccomp versions,\n"
+    "whether mseal can be named in a filter, a container's filter) and says\n"
+    "what the unit's SystemCallFilter=, SystemCallErrorNumber= and NoExecPaths=\n"
+    "do to autoseal (killed, not-loaded, refused, not-preloaded, sealed); the\n"
+    "drop-in carries the remedy that works on this platform.  Also warns about\n"
+    "MemoryDenyWriteExecute=yes with a JIT.\n"
     "\n"
     "  --profile P      profile=P in AUTOSEAL_OPTIONS (default: default)\n"
     "  -o KEY=VALUE     more settings for AUTOSEAL_OPTIONS\n"
     "  --print          print the drop-in instead of writing it\n"
     "  --root DIR       write under DIR/etc/systemd/system and read units under DIR\n"
     "  --dir DIR        write DIR/UNIT.d/autoseal.conf (unit directory)\n"
+    "  --audit          every loaded service: one verdict line each, worst first\n"
+    "  --json           with --audit: machine-readable (schema in docs/cli.md)\n"
     "\n"
     "Default destination: /etc/systemd/system/UNIT.d/autoseal.conf; run\n"
     "'systemctl daemon-reload' and restart the unit afterwards.\n"
@@ -103,6 +115,343 @@ static bool systemd_running(void)
     return stat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* --- the platform: systemd, libseccomp, what mseal does here ------------- */
+
+/* Calls fn(ctx, DIR) for ROOT/usr/lib, ROOT/lib, ROOT/usr/lib64 and each of
+ * their subdirectories (multiarch: x86_64-linux-gnu) until fn returns true. */
+static bool each_libdir(const char *root, bool (*fn)(void *ctx, const char *dir), void *ctx)
+{
+    static const char *const bases[] = {"/usr/lib", "/lib", "/usr/lib64"};
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        char *base = xasprintf("%s%s", root, bases[i]);
+        bool done = fn(ctx, base);
+        DIR *d = done ? NULL : opendir(base);
+        struct dirent *de;
+        while (d && !done && (de = readdir(d))) {
+            if (de->d_name[0] == '.' || strchr(de->d_name, '-') == NULL) {
+                continue; /* multiarch names have dashes */
+            }
+            char *sub = xasprintf("%s/%s", base, de->d_name);
+            done = fn(ctx, sub);
+            free(sub);
+        }
+        if (d) {
+            closedir(d);
+        }
+        free(base);
+        if (done) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool find_shared(void *ctx, const char *dir)
+{
+    int *v = ctx;
+    char *p = xasprintf("%s/systemd", dir);
+    DIR *d = opendir(p);
+    free(p);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (strncmp(de->d_name, "libsystemd-shared-", 18) == 0 && l > 21 &&
+            !strcmp(de->d_name + l - 3, ".so")) {
+            *v = (int)strtol(de->d_name + 18, NULL, 10);
+        }
+    }
+    if (d) {
+        closedir(d);
+    }
+    return *v > 0;
+}
+
+static int systemd_version_of_root(const char *root)
+{
+    int v = 0;
+    each_libdir(root, find_shared, &v);
+    return v;
+}
+
+struct verbuf {
+    char *out;
+    size_t n;
+};
+
+static bool find_seccomp(void *ctx, const char *dir)
+{
+    struct verbuf *vb = ctx;
+    char *p = xasprintf("%s/libseccomp.so.2", dir);
+    char real[PATH_MAX];
+    const char *b;
+    if (realpath(p, real) && (b = strstr(real, "libseccomp.so."))) {
+        snprintf(vb->out, vb->n, "%s", b + strlen("libseccomp.so."));
+    }
+    free(p);
+    return vb->out[0] != '\0';
+}
+
+static void libseccomp_version(const char *root, char *out, size_t n)
+{
+    out[0] = '\0';
+    struct verbuf vb = {out, n};
+    each_libdir(root, find_seccomp, &vb);
+}
+
+/* Does this machine's libseccomp resolve "mseal" (so that systemd can put
+ * it in a filter)?  1, 0, or -1 (no libseccomp). */
+static int libseccomp_knows_mseal(void)
+{
+    void *h = dlopen("libseccomp.so.2", RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        return -1;
+    }
+    int (*resolve)(const char *);
+    void *sym = dlsym(h, "seccomp_syscall_resolve_name");
+    memcpy(&resolve, &sym, sizeof resolve); /* POSIX: dlsym results are callable */
+    int r = resolve ? (resolve("mseal") >= 0 ? 1 : 0) : -1; /* __NR_SCMP_ERROR is -1 */
+    dlclose(h);
+    return r;
+}
+
+/* mseal on a fresh page in a child: 0 when it works (or the child died:
+ * that is not a refusal with an errno), else the errno. */
+static int mseal_errno_here(void)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        return 0;
+    }
+    if (pid == 0) {
+        long pg = sysconf(_SC_PAGESIZE);
+        void *p = mmap(NULL, (size_t)pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            _exit(0);
+        }
+        _exit(syscall(__NR_mseal, p, (size_t)pg, 0UL) == 0 ? 0 : (errno & 0xff));
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0) {
+        if (errno != EINTR) {
+            return 0;
+        }
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+}
+
+static bool preload_file_has_autoseal(const char *root)
+{
+    char *p = xasprintf("%s/etc/ld.so.preload", root ? root : "");
+    char *buf = NULL;
+    size_t len;
+    bool r = read_file(p, 1 << 20, true, &buf, &len) == 0 && strstr(buf, "libautoseal");
+    free(buf);
+    free(p);
+    return r;
+}
+
+static void detect_platform(const char *root, bool live, struct sd_platform *pf)
+{
+    memset(pf, 0, sizeof *pf);
+    pf->mseal_parsable = -1;
+    pf->service_group_mseal = -1;
+    libseccomp_version(root ? root : "", pf->libseccomp, sizeof pf->libseccomp);
+    pf->global_preload = preload_file_has_autoseal(root);
+    if (!root) {
+        pf->mseal_parsable = libseccomp_knows_mseal(); /* this machine's libseccomp */
+    }
+    if (!live) {
+        pf->systemd = systemd_version_of_root(root ? root : "");
+        return;
+    }
+    char *out;
+    size_t len;
+    const char *ver[] = {"systemctl", "--version", NULL};
+    if (capture(ver, &out, &len) == 0) {
+        if (strncmp(out, "systemd ", 8) == 0) {
+            pf->systemd = (int)strtol(out + 8, NULL, 10);
+        }
+        free(out);
+    }
+    const char *grp[] = {"systemd-analyze", "syscall-filter", "@system-service", NULL};
+    if (capture(grp, &out, &len) == 0) {
+        pf->service_group_mseal = 0;
+        for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
+            l += strspn(l, " \t");
+            if (!strcmp(l, "mseal")) {
+                pf->service_group_mseal = 1;
+            }
+        }
+        free(out);
+    }
+    pf->outer_errno = mseal_errno_here();
+}
+
+static const char *tri(int v, const char *yes, const char *no)
+{
+    return v == 1 ? yes : v == 0 ? no : "unknown";
+}
+
+static void print_platform(const struct sd_platform *pf, bool json)
+{
+    if (json) {
+        printf("\"platform\":{\"systemd\":%d,\"libseccomp\":", pf->systemd);
+        json_str(stdout, pf->libseccomp);
+        printf(",\"mseal_parsable\":%s,\"system_service_has_mseal\":%s,\"mseal_here\":",
+               pf->mseal_parsable < 0 ? "null" : pf->mseal_parsable ? "true" : "false",
+               pf->service_group_mseal < 0 ? "null" : pf->service_group_mseal ? "true" : "false");
+        if (pf->outer_errno) {
+            printf("\"%s\"", pf->outer_errno == ENOSYS ? "ENOSYS" : pf->outer_errno == EPERM ? "EPERM" : "error");
+        } else {
+            fputs("\"works\"", stdout);
+        }
+        printf(",\"global_preload\":%s}", pf->global_preload ? "true" : "false");
+        return;
+    }
+    printf("platform: systemd %d, libseccomp %s; mseal in a filter: %s; @system-service "
+           "contains mseal: %s; mseal for this tool: %s; /etc/ld.so.preload: %s\n",
+           pf->systemd, pf->libseccomp[0] ? pf->libseccomp : "unknown",
+           tri(pf->mseal_parsable, "parsable", "cannot be parsed"),
+           tri(pf->service_group_mseal, "yes", "no"),
+           pf->outer_errno == 0 ? "works" : pf->outer_errno == ENOSYS ? "ENOSYS (a filter)" : "refused",
+           pf->global_preload ? "autoseal" : "no autoseal");
+}
+
+/* --- --audit: every loaded service at once ----------------------------- */
+
+struct audited {
+    struct unit_info *u;
+    struct sd_verdict v;
+};
+
+static int audited_cmp(const void *a, const void *b)
+{
+    const struct audited *x = a, *y = b;
+    if (x->v.kind != y->v.kind) {
+        return x->v.kind - y->v.kind;
+    }
+    return strcmp(x->u->id, y->u->id);
+}
+
+static int audit_all(bool json)
+{
+    if (!systemd_running()) {
+        die(EXIT_CHECK, "--audit needs a running systemd (/run/systemd/system)");
+    }
+    struct sd_platform pf;
+    detect_platform(NULL, true, &pf);
+    const char *how;
+    char *lib = autoseal_library_path(&how);
+    char *out;
+    size_t len;
+    const char *list[] = {"systemctl", "list-units", "--type=service", "--all", "--no-legend",
+                          "--plain", "--no-pager", NULL};
+    if (capture(list, &out, &len) != 0) {
+        die(EXIT_CHECK, "systemctl list-units failed");
+    }
+    /* NAME LOAD ACTIVE SUB DESCRIPTION: the loaded ones */
+    size_t nn = 0, cap = 64;
+    const char **argv = xmalloc((cap + 32) * sizeof *argv);
+    static const char *const props[] = {"Id", "LoadState", "ActiveState", "Result",
+                                        "Environment", "SystemCallFilter",
+                                        "SystemCallErrorNumber", "MemoryDenyWriteExecute",
+                                        "NoExecPaths", "ExecPaths", "ExecStart", NULL};
+    argv[nn++] = "systemctl";
+    argv[nn++] = "show";
+    argv[nn++] = "--no-pager";
+    for (size_t i = 0; props[i]; i++) {
+        argv[nn++] = "-p";
+        argv[nn++] = props[i];
+    }
+    argv[nn++] = "--";
+    size_t first = nn;
+    for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
+        char name[256], load[32];
+        if (sscanf(l, " %255s %31s", name, load) == 2 && !strcmp(load, "loaded")) {
+            if (nn + 2 >= cap + 32) {
+                cap *= 2;
+                argv = xrealloc(argv, (cap + 32) * sizeof *argv);
+            }
+            argv[nn++] = xstrdup(name);
+        }
+    }
+    free(out);
+    argv[nn] = NULL;
+    struct unit_info *units = NULL;
+    size_t nu = 0;
+    if (nn > first) {
+        if (capture(argv, &out, &len) != 0) {
+            die(EXIT_CHECK, "systemctl show failed");
+        }
+        nu = unit_parse_many(out, len, &units);
+        free(out);
+    }
+    for (size_t i = first; i < nn; i++) {
+        free((char *)argv[i]);
+    }
+    free(argv);
+    struct audited *a = xmalloc((nu ? nu : 1) * sizeof *a);
+    for (size_t i = 0; i < nu; i++) {
+        a[i].u = &units[i];
+        sd_unit_verdict(&units[i], &pf, lib, &a[i].v);
+    }
+    qsort(a, nu, sizeof *a, audited_cmp);
+    if (json) {
+        printf("{\"autoseal_version\":\"%s\",\"library\":", AUTOSEAL_VERSION);
+        json_str(stdout, lib);
+        putchar(',');
+        print_platform(&pf, true);
+        fputs(",\"units\":[", stdout);
+    } else {
+        print_platform(&pf, false);
+        printf("%-14s %-40s %-10s %s\n", "VERDICT", "UNIT", "STATE", "WHY");
+    }
+    for (size_t i = 0; i < nu; i++) {
+        const struct audited *x = &a[i];
+        const char *state = x->u->active_state ? x->u->active_state : "?";
+        if (json) {
+            printf("%s{\"unit\":", i ? "," : "");
+            json_str(stdout, x->u->id);
+            printf(",\"verdict\":\"%s\",\"errno\":", sd_verdict_name(x->v.kind));
+            if (x->v.err) {
+                printf("\"%s\"", x->v.err == EPERM ? "EPERM" : x->v.err == ENOSYS ? "ENOSYS" : "other");
+            } else {
+                fputs("null", stdout);
+            }
+            if (x->v.kind == SD_NOT_PRELOADED) {
+                printf(",\"if_preloaded\":\"%s\"", sd_verdict_name(x->v.if_preloaded));
+            }
+            fputs(",\"active_state\":", stdout);
+            json_str(stdout, state);
+            fputs(",\"result\":", stdout);
+            json_str(stdout, x->u->result ? x->u->result : "");
+            fputs(",\"why\":", stdout);
+            json_str(stdout, x->v.why);
+            fputs(",\"remedy\":", stdout);
+            json_str(stdout, x->v.remedy);
+            fputs(",\"dropin\":", stdout);
+            json_str(stdout, x->v.dropin);
+            putchar('}');
+        } else {
+            printf("%-14s %-40s %-10s %s\n", sd_verdict_name(x->v.kind), x->u->id, state,
+                   x->v.why[0] ? x->v.why : "-");
+            if (x->v.remedy[0]) {
+                printf("%-14s %-40s %-10s remedy: %s\n", "", "", "", x->v.remedy);
+            }
+        }
+    }
+    if (json) {
+        puts("]}");
+    }
+    for (size_t i = 0; i < nu; i++) {
+        unit_free(&units[i]);
+    }
+    free(units);
+    free(a);
+    free(lib);
+    return EXIT_OK;
+}
+
 static int read_unit_file(const char *root, const char *dir, const char *unit, bool is_path,
                           char **path_out, struct unit_info *u)
 {
@@ -140,18 +489,12 @@ static int read_unit_file(const char *root, const char *dir, const char *unit, b
     return 0;
 }
 
+/* Validate one KEY=VALUE through the library's own parser, then keep it. */
 static void add_setting(struct as_settings *s, struct sbuf *opts, const char *kv)
 {
-    const char *eq = strchr(kv, '=');
-    if (eq == NULL || eq == kv) {
-        die_usage("systemd", "'%s' is not KEY=VALUE", kv);
-    }
-    if (strchr(kv, ',')) {
-        die_usage("systemd", "'%s': a value cannot contain ','", kv);
-    }
     char err[256];
-    if (as_settings_set(s, kv, (size_t)(eq - kv), eq + 1, strlen(eq + 1), err, sizeof err) != 0) {
-        die_usage("systemd", "%s", err);
+    if (as_settings_set_kv(s, kv, err, sizeof err) != 0) {
+        die_usage("systemd", "-o %s: %s", kv, err);
     }
     sb_printf(opts, "%s%s", opts->len ? "," : "", kv);
 }
@@ -179,7 +522,7 @@ int cmd_systemd(int argc, char **argv)
     struct as_settings s = {0};
     struct sbuf opts = {0};
     const char *root = NULL, *dir = NULL, *unit_arg = NULL, *profile = "default", *v;
-    bool print = false;
+    bool print = false, audit = false, json = false;
     struct sbuf extra = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -188,6 +531,10 @@ int cmd_systemd(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(a, "--print")) {
             print = true;
+        } else if (!strcmp(a, "--audit")) {
+            audit = true;
+        } else if (!strcmp(a, "--json")) {
+            json = true;
         } else if (opt_value(argc, argv, &i, "--profile", &v, "systemd")) {
             profile = v;
         } else if (opt_value(argc, argv, &i, "--root", &v, "systemd")) {
@@ -204,6 +551,16 @@ int cmd_systemd(int argc, char **argv)
         } else {
             unit_arg = a;
         }
+    }
+    if (audit) {
+        if (unit_arg || root || dir || print || extra.len) {
+            die_usage("systemd", "--audit takes no UNIT, --root, --dir, --print or -o");
+        }
+        sb_free(&extra);
+        return audit_all(json);
+    }
+    if (json) {
+        die_usage("systemd", "--json needs --audit");
     }
     if (!unit_arg) {
         die_usage("systemd", "no UNIT given");
@@ -239,9 +596,10 @@ int cmd_systemd(int argc, char **argv)
         char *out;
         size_t len;
         const char *args[] = {"systemctl", "show", "-p", "Environment", "-p", "SystemCallFilter",
-                        "-p", "MemoryDenyWriteExecute", "-p", "NoExecPaths", "-p", "ExecPaths",
-                        "-p", "ExecStart", "-p", "EnvironmentFiles", "-p", "Type",
-                        "-p", "NotifyAccess", "-p", "KillMode", "--", unit, NULL};
+                        "-p", "SystemCallErrorNumber", "-p", "MemoryDenyWriteExecute",
+                        "-p", "NoExecPaths", "-p", "ExecPaths", "-p", "ExecStart",
+                        "-p", "EnvironmentFiles", "-p", "Type", "-p", "NotifyAccess",
+                        "-p", "KillMode", "--", unit, NULL};
         if (capture(args, &out, &len) != 0) {
             die(EXIT_CHECK, "systemctl show %s failed", unit);
         }
@@ -269,25 +627,28 @@ int cmd_systemd(int argc, char **argv)
     }
     /* A static ExecStart= program: wrapped in 'autoseal run' instead. */
     bool launcher = systemd_exec_is_static(&u, root);
-    /* Conflicts. */
-    if (u.syscall_allow && !u.allow_has_mseal) {
-        warnx_("warning: %s: SystemCallFilter= is an allow-list without mseal: the service is "
-               "killed with SIGSYS when autoseal seals; add 'SystemCallFilter=mseal' to the unit "
-               "(needs a systemd/libseccomp that knows mseal) or do not use autoseal there", unit);
-    }
-    if (u.deny_has_mseal) {
-        warnx_("warning: %s: SystemCallFilter= denies mseal: nothing will be sealed; remove "
-               "mseal from the deny-list", unit);
+    /* What the unit's sandbox does to autoseal on this platform, once the
+     * drop-in preloads it; the remedy that works here goes into the drop-in. */
+    bool live = !is_path && !root && !dir && systemd_running();
+    struct sd_platform pf;
+    detect_platform(root, live, &pf);
+    pf.global_preload = true;
+    struct sd_verdict sv;
+    sd_unit_verdict(&u, &pf, lib, &sv);
+    /* a static program wrapped in 'autoseal run' loads no library */
+    if (!launcher && sv.kind != SD_SEALED) {
+        warnx_("warning: %s: %s: %s", unit, sd_verdict_name(sv.kind), sv.why);
+        if (sv.dropin[0]) {
+            warnx_("note: the drop-in adds '%s': %s", sv.dropin, sv.remedy);
+        } else if (sv.remedy[0]) {
+            warnx_("note: remedy: %s", sv.remedy);
+        }
     }
     if (u.mdwe && (looks_like_jit(u.exec_start) || !strcmp(profile, "jit"))) {
         warnx_("warning: %s: MemoryDenyWriteExecute=yes together with a JIT (%s): the JIT "
                "fails whatever autoseal does; set MemoryDenyWriteExecute=no for this unit or "
                "run the program without its JIT", unit,
                u.exec_start ? u.exec_start : "profile=jit");
-    }
-    if (!launcher && unit_noexec_covers(&u, lib)) {
-        warnx_("warning: %s: NoExecPaths= covers %s: the loader cannot map it; add "
-               "'ExecPaths=%s' to the unit", unit, lib, lib);
     }
     if (u.has_env_file) {
         warnx_("note: %s uses EnvironmentFile=, which autoseal does not read: an LD_PRELOAD "
@@ -319,6 +680,10 @@ int cmd_systemd(int argc, char **argv)
               "Environment=\"LD_PRELOAD=%s\"\n"
               "Environment=\"AUTOSEAL_OPTIONS=%s\"\n",
               AUTOSEAL_VERSION, unit, source, epre, eopt);
+    if (sv.dropin[0]) {
+        sb_printf(&d, "# %s without it: %s\n# %s\n%s\n", sd_verdict_name(sv.kind), sv.why,
+                  sv.remedy, sv.dropin);
+    }
     free(epre);
     free(eopt);
     if (launcher) { /* on failure d stays empty: message printed, nothing written */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ldso.h"
+
 bool vmflags_has(const char *line, size_t len, const char *tok)
 {
     size_t tl = strlen(tok), i = 0;
@@ -402,13 +404,11 @@ bool smaps_ldso_name(const char *path)
     return fnmatch("ld-linux*.so*", b, 0) == 0;
 }
 
-#define STACK_PROT_INIT 0x01000000u /* PROT_GROWSDOWN */
-#define STACK_PROT_RW 0x01000003u   /* PROT_GROWSDOWN|PROT_READ|PROT_WRITE */
-
 /* Does page pg hold, inside [rs, re), an aligned int equal to a
- * __stack_prot value?  1 yes, 0 no, negative errno when unreadable. */
-static int page_has_stack_prot(uint64_t pg, size_t page, uint64_t rs, uint64_t re,
-                               smaps_read_fn rd, void *ctx)
+ * __stack_prot value (the library's own scan, src/lib/ldso.c)?  1 yes, 0 no,
+ * negative errno when unreadable.  [rlo, rhi): the RELRO rounded like glibc. */
+static int page_has_stack_prot(uint64_t pg, size_t page, uint64_t rs, uint64_t re, uint64_t rlo,
+                               uint64_t rhi, smaps_read_fn rd, void *ctx)
 {
     uint64_t s = pg > rs ? pg : rs, e = pg + page < re ? pg + page : re;
     s = (s + 3) & ~(uint64_t)3;
@@ -424,17 +424,11 @@ static int page_has_stack_prot(uint64_t pg, size_t page, uint64_t rs, uint64_t r
         free(buf);
         return r;
     }
-    int found = 0;
-    for (uint64_t a = s; a + 4 <= e; a += 4) {
-        uint32_t v;
-        memcpy(&v, buf + (a - s), 4);
-        if (v == STACK_PROT_INIT || v == STACK_PROT_RW) {
-            found = 1;
-            break;
-        }
-    }
+    struct as_range found[1];
+    int n = as_ldso_stack_prot_scan(buf, (size_t)(e - s), (uintptr_t)s, (uintptr_t)rlo,
+                                    (uintptr_t)rhi, page, found, 1);
     free(buf);
-    return found;
+    return n > 0;
 }
 
 int smaps_ldso_exempt(struct mapping *m, size_t n, struct object_stats *objs, size_t k,
@@ -459,7 +453,7 @@ int smaps_ldso_exempt(struct mapping *m, size_t n, struct object_stats *objs, si
         }
         for (uint64_t pg = x->start; pg < x->end; pg += page) {
             int r = page_has_stack_prot(pg, page, ob->layout.relro_start, ob->layout.relro_end,
-                                        rd, ctx);
+                                        rlo, rhi, rd, ctx);
             if (r <= 0) {
                 return r;
             }

@@ -15,6 +15,11 @@ void unit_free(struct unit_info *u)
     free(u->type);
     free(u->notify_access);
     free(u->kill_mode);
+    free(u->syscall_errno);
+    free(u->id);
+    free(u->load_state);
+    free(u->active_state);
+    free(u->result);
     for (size_t i = 0; i < u->nnoexec; i++) {
         free(u->noexec[i]);
     }
@@ -211,7 +216,17 @@ static void set_key(struct unit_info *u, const char *k, const char *v, bool show
         if (*v) {
             u->has_env_file = true;
         }
+    } else if (!strcmp(k, "SystemCallErrorNumber")) {
+        free(u->syscall_errno);
+        u->syscall_errno = *v ? xstrdup(v) : NULL;
+    } else if (show && (!strcmp(k, "Id") || !strcmp(k, "LoadState") || !strcmp(k, "ActiveState") ||
+                        !strcmp(k, "Result"))) {
+        char **f = !strcmp(k, "Id") ? &u->id : !strcmp(k, "LoadState") ? &u->load_state
+                   : !strcmp(k, "ActiveState") ? &u->active_state : &u->result;
+        free(*f);
+        *f = xstrdup(v);
     } else if (!strcmp(k, "SystemCallFilter")) {
+        u->filter_set = *v != '\0' && strcmp(v, "~") != 0;
         if (*v == '\0') {
             u->syscall_allow = u->allow_has_mseal = u->deny_has_mseal = false;
         } else if (*v == '~') {
@@ -355,4 +370,44 @@ char *unit_escape(const char *s)
         }
     }
     return b.s;
+}
+
+size_t unit_parse_many(const char *buf, size_t len, struct unit_info **out)
+{
+    size_t n = 0, cap = 0;
+    *out = NULL;
+    const char *p = buf, *end = buf + len;
+    while (p < end) {
+        /* one unit: up to an empty line */
+        const char *e = p;
+        while (e < end) {
+            const char *nl = memchr(e, '\n', (size_t)(end - e));
+            if (!nl) {
+                e = end;
+                break;
+            }
+            if (nl + 1 < end && nl[1] == '\n') {
+                e = nl + 1;
+                break;
+            }
+            e = nl + 1;
+        }
+        if (e > p) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                *out = xrealloc(*out, cap * sizeof **out);
+            }
+            unit_parse(p, (size_t)(e - p), true, &(*out)[n]);
+            if ((*out)[n].id) {
+                n++;
+            } else {
+                unit_free(&(*out)[n]);
+            }
+        }
+        p = e;
+        while (p < end && *p == '\n') {
+            p++;
+        }
+    }
+    return n;
 }

@@ -30,7 +30,15 @@ struct unit_info {
     char *kill_mode;         /* KillMode=, or NULL */
     bool allow_has_ptrace;   /* the allow-list names ptrace (or @debug) */
     bool deny_has_ptrace;    /* a deny-list names ptrace or @debug */
+    bool filter_set;         /* SystemCallFilter= has names (allow or deny) */
+    char *syscall_errno;     /* SystemCallErrorNumber= as given, or NULL */
+    /* systemctl show only: */
+    char *id, *load_state, *active_state, *result;
 };
+
+/* Parse `systemctl show` output of several units (separated by empty
+ * lines).  Returns how many; *out is malloc'd, each to be unit_free()d. */
+size_t unit_parse_many(const char *buf, size_t len, struct unit_info **out);
 
 /* Parse unit-file text ([Service] section) or, with show=true, the
  * KEY=VALUE lines of `systemctl show`.  Never fails: unknown lines are

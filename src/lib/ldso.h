@@ -14,4 +14,11 @@ int as_ldso_stack_prot_pages(uintptr_t relro_start, uintptr_t relro_end,
                              uintptr_t scan_start, uintptr_t scan_end, size_t page,
                              struct as_range *out, int max);
 
+/* The same over a copy: buf holds len bytes of memory that starts at
+ * address addr (the tool reads them from /proc/PID/mem).  One
+ * implementation for the library and the tool. */
+int as_ldso_stack_prot_scan(const void *buf, size_t len, uintptr_t addr,
+                            uintptr_t relro_start, uintptr_t relro_end, size_t page,
+                            struct as_range *out, int max);
+
 #endif

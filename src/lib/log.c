@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -113,6 +114,177 @@ static void to_file(const char *path, const char *line, size_t n)
     write_all(STDERR_FILENO, line, n);
 }
 
+/* --- log=journal: journald's native protocol ------------------------------
+ * One datagram to /run/systemd/journal/socket of "FIELD=value\n" lines (no
+ * value holds a newline: as_log() replaced them).  MESSAGE is sent straight
+ * from the caller's line (an iovec), the other fields are built in a static
+ * buffer (below); a field that does not fit is left out whole. */
+
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
+#define JOURNAL_FIELDS_MAX 1536 /* bytes of fields besides MESSAGE (static) */
+
+static size_t put(char *buf, size_t len, size_t n, const char *s, size_t sl)
+{
+    if (n + sl > len) {
+        return len + 1; /* does not fit: caller drops the field */
+    }
+    memcpy(buf + n, s, sl);
+    return n + sl;
+}
+
+static bool field_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-';
+}
+
+/* Append "AUTOSEAL_KEY=value\n" (key upper-cased, '-' as '_'); returns the
+ * new length, or n unchanged when it does not fit. */
+static size_t put_field(char *buf, size_t len, size_t n, const char *key, size_t kl,
+                        const char *val, size_t vl)
+{
+    size_t m = put(buf, len, n, "AUTOSEAL_", 9);
+    for (size_t i = 0; i < kl && m <= len; i++) {
+        static const char upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        char c = key[i];
+        if (c == '-') {
+            c = '_';
+        } else if (c >= 'a' && c <= 'z') {
+            c = upper[c - 'a'];
+        }
+        m = put(buf, len, m, &c, 1);
+    }
+    m = m <= len ? put(buf, len, m, "=", 1) : m;
+    m = m <= len ? put(buf, len, m, val, vl) : m;
+    m = m <= len ? put(buf, len, m, "\n", 1) : m;
+    return m <= len ? m : n;
+}
+
+size_t as_journal_fields(char *buf, size_t len, int level, const char *msg, size_t n,
+                         const char *profile, const char *mode)
+{
+    static const int prio[] = {3, 4, 6, 7};
+    char pr[] = "PRIORITY=0\nSYSLOG_IDENTIFIER=autoseal\nSYSLOG_FACILITY=1\n";
+    pr[9] = (char)('0' + prio[level & 3]);
+    size_t o = put(buf, len, 0, pr, sizeof pr - 1);
+    if (o > len) {
+        return 0;
+    }
+    bool have_profile = false, have_mode = false;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && msg[i] == ' ') {
+            i++;
+        }
+        size_t k = i;
+        while (i < n && field_char(msg[i])) {
+            i++;
+        }
+        size_t kl = i - k;
+        if (kl == 0 || kl > 40 || i >= n || msg[i] != '=' || !(msg[k] >= 'a' && msg[k] <= 'z')) {
+            while (i < n && msg[i] != ' ') { /* not key=value: skip the word */
+                i++;
+            }
+            continue;
+        }
+        i++; /* '=' */
+        size_t v = i, vl;
+        if (i < n && msg[i] == '"') { /* quoted: up to the closing quote */
+            v = ++i;
+            while (i < n && msg[i] != '"') {
+                i += msg[i] == '\\' && i + 1 < n ? 2 : 1;
+            }
+            vl = (i < n ? i : n) - v;
+            i = i < n ? i + 1 : n;
+        } else {
+            while (i < n && msg[i] != ' ') {
+                i++;
+            }
+            vl = i - v;
+        }
+        have_profile |= kl == 7 && memcmp(msg + k, "profile", 7) == 0;
+        have_mode |= kl == 4 && memcmp(msg + k, "mode", 4) == 0;
+        o = put_field(buf, len, o, msg + k, kl, msg + v, vl);
+    }
+    if (!have_profile && profile) {
+        o = put_field(buf, len, o, "profile", 7, profile, strlen(profile));
+    }
+    if (!have_mode && mode) {
+        o = put_field(buf, len, o, "mode", 4, mode, strlen(mode));
+    }
+    return o;
+}
+
+/* The fields are built in static storage (the caller's stack budget is
+ * ~2 KiB and as_log() already holds the line), owned by one thread at a
+ * time: jowner is the pid of the process whose thread holds it.  Contended
+ * (another thread, or a signal handler inside a message): MESSAGE and
+ * PRIORITY only.  After fork the child sees its parent's pid there and takes
+ * the buffer over: children start clean.  (A CLONE_VM child that logs while
+ * a thread of its parent builds fields can garble both messages' fields;
+ * every write stays inside the buffer.) */
+static char jfields[JOURNAL_FIELDS_MAX];
+static int jowner;
+
+static bool jfields_take(int me)
+{
+    int cur = 0;
+    if (__atomic_compare_exchange_n(&jowner, &cur, me, false, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_RELAXED)) {
+        return true;
+    }
+    /* held under another pid: left over from before a fork */
+    return cur != me && __atomic_compare_exchange_n(&jowner, &cur, me, false, __ATOMIC_ACQUIRE,
+                                                    __ATOMIC_RELAXED);
+}
+
+/* line: "autoseal[PID]: key=value ..." without a newline.  0 or -errno. */
+static __attribute__((noinline)) int to_journal(int level, const char *line, size_t n)
+{
+    const char *msg = line;
+    const char *colon = memchr(line, ']', n);
+    if (colon && (size_t)(colon - line) + 2 < n && colon[1] == ':' && colon[2] == ' ') {
+        msg = colon + 3;
+    }
+    size_t mlen = n - (size_t)(msg - line);
+    const struct as_policy *p = log_policy;
+    int me = (int)getpid();
+    bool own = jfields_take(me);
+    char pr[] = "PRIORITY=0\nSYSLOG_IDENTIFIER=autoseal\n";
+    struct iovec iov[4] = {{(void *)"MESSAGE=", 8}, {(void *)msg, mlen}, {(void *)"\n", 1}};
+    if (own) {
+        iov[3].iov_base = jfields;
+        iov[3].iov_len = as_journal_fields(jfields, sizeof jfields, level, msg, mlen,
+                                           as_profile_name(p->profile), as_mode_name(p->mode));
+    } else {
+        static const char prio[] = {'3', '4', '6', '7'};
+        pr[9] = prio[level & 3];
+        iov[3].iov_base = pr;
+        iov[3].iov_len = sizeof pr - 1;
+    }
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, JOURNAL_SOCKET, sizeof JOURNAL_SOCKET);
+    struct msghdr mh;
+    memset(&mh, 0, sizeof mh);
+    mh.msg_name = &sa;
+    mh.msg_namelen = sizeof sa;
+    mh.msg_iov = iov;
+    mh.msg_iovlen = 4;
+    int r = 0, fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        r = -errno;
+    } else {
+        r = sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+        close(fd);
+    }
+    if (own) {
+        __atomic_store_n(&jowner, 0, __ATOMIC_RELEASE);
+    }
+    return r;
+}
+
 void as_log(int level, const char *fmt, ...)
 {
     if (!as_log_enabled(level)) {
@@ -125,7 +297,12 @@ void as_log(int level, const char *fmt, ...)
     int pri = (1 << 3) | (level == AS_LEVEL_ERROR ? 3 : level == AS_LEVEL_WARN ? 4
                                                 : level == AS_LEVEL_INFO  ? 6
                                                                           : 7);
-    if (p->log == AS_LOG_SYSLOG) {
+    /* log=auto: the journal when its socket exists, else syslog */
+    int target = p->log;
+    if (target == AS_LOG_AUTO) {
+        target = access(JOURNAL_SOCKET, F_OK) == 0 ? AS_LOG_JOURNAL : AS_LOG_SYSLOG;
+    }
+    if (target == AS_LOG_SYSLOG) {
         n = as_fmt(line, sizeof line, "<%d>", pri);
     }
     n += as_fmt_log(line + n, sizeof line - n, "autoseal[%d]: prog=%s level=%s ", (int)getpid(),
@@ -148,7 +325,12 @@ void as_log(int level, const char *fmt, ...)
     }
     line[n++] = '\n';
     line[n] = '\0';
-    switch (p->log) {
+    switch (target) {
+    case AS_LOG_JOURNAL:
+        if (to_journal(level, line, n - 1) != 0) {
+            to_syslog(line, n - 1); /* no journal: /dev/log (no <PRI>: user.notice) */
+        }
+        break;
     case AS_LOG_STDERR:
         write_all(STDERR_FILENO, line, n);
         break;

@@ -15,4 +15,13 @@ void as_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* Would a message at this level be written? */
 bool as_log_enabled(int level);
 
+/* journald native-protocol fields for one message (log=journal): PRIORITY,
+ * SYSLOG_IDENTIFIER=autoseal, SYSLOG_FACILITY and one AUTOSEAL_KEY=value
+ * line per key=value word of msg (key upper-cased, '-' as '_', a quoted
+ * value without its quotes), then AUTOSEAL_PROFILE and AUTOSEAL_MODE unless
+ * msg had them.  Whole fields only: one that does not fit in len is left
+ * out.  Returns the bytes written.  Pure, for unit tests. */
+size_t as_journal_fields(char *buf, size_t len, int level, const char *msg, size_t n,
+                         const char *profile, const char *mode);
+
 #endif

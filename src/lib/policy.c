@@ -15,7 +15,8 @@ static const struct enum_name modes[] = {
 static const struct enum_name profiles[] = {
     {"default", AS_PROFILE_DEFAULT}, {"strict", AS_PROFILE_STRICT}, {"jit", AS_PROFILE_JIT}, {NULL, 0}};
 static const struct enum_name logs[] = {
-    {"syslog", AS_LOG_SYSLOG}, {"stderr", AS_LOG_STDERR}, {"none", AS_LOG_NONE}, {NULL, 0}};
+    {"syslog", AS_LOG_SYSLOG}, {"stderr", AS_LOG_STDERR}, {"none", AS_LOG_NONE},
+    {"journal", AS_LOG_JOURNAL}, {"auto", AS_LOG_AUTO}, {NULL, 0}};
 static const struct enum_name levels[] = {
     {"error", AS_LEVEL_ERROR}, {"warn", AS_LEVEL_WARN}, {"info", AS_LEVEL_INFO},
     {"debug", AS_LEVEL_DEBUG}, {NULL, 0}};
@@ -177,6 +178,21 @@ int as_settings_set(struct as_settings *s, const char *key, size_t keylen,
     return -ENOENT;
 }
 
+int as_settings_set_kv(struct as_settings *s, const char *kv, char *err, size_t errlen)
+{
+    const char *eqs = strchr(kv, '=');
+    if (eqs == NULL || eqs == kv) {
+        as_fmt(err, errlen, "'%.*s' is not KEY=VALUE", (int)(strlen(kv) > 64 ? 64 : strlen(kv)), kv);
+        return -EINVAL;
+    }
+    if (strchr(kv, ',')) {
+        as_fmt(err, errlen, "'%.*s': a value cannot contain ',' (the AUTOSEAL_OPTIONS separator)",
+               (int)(strlen(kv) > 64 ? 64 : strlen(kv)), kv);
+        return -EINVAL;
+    }
+    return as_settings_set(s, kv, (size_t)(eqs - kv), eqs + 1, strlen(eqs + 1), err, errlen);
+}
+
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -240,7 +256,7 @@ void as_policy_defaults(struct as_policy *p)
     memset(p, 0, sizeof *p);
     p->mode = AS_MODE_ENFORCE;
     p->profile = AS_PROFILE_DEFAULT;
-    p->log = AS_LOG_SYSLOG;
+    p->log = AS_LOG_AUTO;
     p->loglevel = AS_LEVEL_WARN;
     p->data = AS_DATA_KEEP;
     p->ldso = AS_LDSO_SAFE;

@@ -13,7 +13,9 @@
 
 enum as_mode { AS_MODE_ENFORCE = 0, AS_MODE_AUDIT, AS_MODE_OFF };
 enum as_profile { AS_PROFILE_DEFAULT = 0, AS_PROFILE_STRICT, AS_PROFILE_JIT };
-enum as_log_target { AS_LOG_SYSLOG = 0, AS_LOG_STDERR, AS_LOG_NONE, AS_LOG_FILE };
+/* AS_LOG_AUTO (the default): the journal when its socket exists, else syslog. */
+enum as_log_target { AS_LOG_SYSLOG = 0, AS_LOG_STDERR, AS_LOG_NONE, AS_LOG_FILE, AS_LOG_JOURNAL,
+                     AS_LOG_AUTO };
 enum as_log_level { AS_LEVEL_ERROR = 0, AS_LEVEL_WARN, AS_LEVEL_INFO, AS_LEVEL_DEBUG };
 enum as_data { AS_DATA_KEEP = 0, AS_DATA_SEAL };
 enum as_ldso { AS_LDSO_SAFE = 0, AS_LDSO_ALL };
@@ -77,12 +79,16 @@ typedef void (*as_error_fn)(void *ctx, const char *msg);
 int as_settings_set(struct as_settings *s, const char *key, size_t keylen,
                     const char *val, size_t vallen, char *err, size_t errlen);
 
+/* One "KEY=VALUE" item as the tool's -o takes it (no ',' allowed: it would
+ * split in AUTOSEAL_OPTIONS).  Same returns as as_settings_set(). */
+int as_settings_set_kv(struct as_settings *s, const char *kv, char *err, size_t errlen);
+
 /* Parse "key=value,key=value" (AUTOSEAL_OPTIONS).  Bad items are reported
  * through fn and skipped; the others apply.  Returns the number of errors. */
 int as_options_parse(struct as_settings *s, const char *text, as_error_fn fn,
                      void *ctx);
 
-/* Built-in defaults (the default profile, enforce, syslog). */
+/* Built-in defaults (the default profile, enforce, log=auto). */
 void as_policy_defaults(struct as_policy *p);
 
 /* Resolve layers, lowest precedence first, into the effective policy. */

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "elfinfo.h"
+#include "fleet.h"
+#include "sdaudit.h"
+#include "policy.h"
 #include "smaps.h"
 #include "unitfile.h"
 #include "util.h"
@@ -16,6 +19,183 @@
 #ifndef FIXTURES
 #error FIXTURES must be defined
 #endif
+
+START_TEST(fleet_cgroup_unit)
+{
+    char u[64];
+    const char *v2 = "0::/system.slice/nginx.service\n";
+    fleet_unit_from_cgroup(v2, strlen(v2), u, sizeof u);
+    ck_assert_str_eq(u, "nginx.service");
+    const char *hy = "9:name=systemd:/payload/user.slice/user-1000.slice/user@1000.service/init.scope\n"
+                     "4:memory:/x\n0::/payload/user.slice/user-1000.slice/user@1000.service/init.scope\n";
+    fleet_unit_from_cgroup(hy, strlen(hy), u, sizeof u);
+    ck_assert_str_eq(u, "user@1000.service");
+    const char *v1 = "9:name=systemd:/system.slice/cron.service\n0::/\n";
+    fleet_unit_from_cgroup(v1, strlen(v1), u, sizeof u);
+    ck_assert_str_eq(u, "cron.service");
+    const char *none = "0::/\n1:cpu:/a.service\n";
+    fleet_unit_from_cgroup(none, strlen(none), u, sizeof u);
+    ck_assert_str_eq(u, "-");
+    const char *scope = "0::/user.slice/user-1000.slice/session-3.scope";
+    fleet_unit_from_cgroup(scope, strlen(scope), u, sizeof u);
+    ck_assert_str_eq(u, "session-3.scope");
+}
+END_TEST
+
+START_TEST(fleet_verdicts)
+{
+    const char *r;
+    struct fleet_facts f = {.autoseal_loaded = true, .seccomp = 0, .mode = AS_MODE_ENFORCE,
+                            .kernel_mseal = 1, .ro_total = 100, .ro_sealed = 100};
+    ck_assert_int_eq(fleet_classify(&f, &r), FLEET_SEALED);
+    ck_assert_str_eq(r, "none");
+    f.ro_sealed = 0;
+    f.ro_failing = 3;
+    ck_assert_int_eq(fleet_classify(&f, &r), FLEET_UNSEALED); /* never "sealed" at 0% */
+    ck_assert_str_eq(r, "unknown");
+    f.seccomp = 2;
+    fleet_classify(&f, &r);
+    ck_assert_str_eq(r, "seccomp");
+    f.seccomp = 0;
+    f.kernel_mseal = 0;
+    fleet_classify(&f, &r);
+    ck_assert_str_eq(r, "kernel");
+    f.mode = AS_MODE_OFF;
+    fleet_classify(&f, &r);
+    ck_assert_str_eq(r, "mode-off");
+    f.mode = AS_MODE_ENFORCE;
+    f.kernel_mseal = 1;
+    f.ro_sealed = 50;
+    f.unsealed_excluded = true;
+    ck_assert_int_eq(fleet_classify(&f, &r), FLEET_PARTIAL);
+    ck_assert_str_eq(r, "excluded");
+    f.autoseal_loaded = false;
+    f.static_exe = true;
+    fleet_classify(&f, &r);
+    ck_assert_str_eq(r, "static");
+    f.static_exe = false;
+    fleet_classify(&f, &r);
+    ck_assert_str_eq(r, "no-preload");
+    f.ro_total = 0;
+    ck_assert_int_eq(fleet_classify(&f, &r), FLEET_UNSEALED);
+    ck_assert_str_eq(r, "no-image");
+    /* every reason returned is documented in the list */
+    size_t n = 0;
+    while (fleet_reasons[n]) {
+        n++;
+    }
+    ck_assert_uint_eq(n, 10);
+}
+END_TEST
+
+START_TEST(fleet_prometheus_labels)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    prom_label_value(f, "a\"b\\c\nd");
+    fclose(f);
+    ck_assert_str_eq(buf, "\"a\\\"b\\\\c\\nd\"");
+    free(buf);
+    struct fleet_counts c = {0};
+    fleet_count_add(&c, "a.service", "sealed", "none", 1);
+    fleet_count_add(&c, "b.service", "sealed", "none", 5);
+    fleet_count_add(&c, "c.service", "unsealed", "seccomp", 2);
+    fleet_count_add(&c, "d.service", "unsealed", "seccomp", 1);
+    fleet_count_add(&c, "a.service", "sealed", "none", 1);
+    fleet_count_cap(&c, 2, "other");
+    /* b (5) and c (2) kept; a (2, ties broken by name: a < c ... a kept before c) */
+    ck_assert_uint_eq(c.n, 3);
+    ck_assert_str_eq(c.v[0].k[0], "b.service");
+    ck_assert_uint_eq(c.v[0].n, 5);
+    ck_assert_str_eq(c.v[1].k[0], "a.service");
+    ck_assert_uint_eq(c.v[1].n, 2);
+    ck_assert_str_eq(c.v[2].k[0], "other");
+    ck_assert_str_eq(c.v[2].k[2], "seccomp");
+    ck_assert_uint_eq(c.v[2].n, 3); /* c and d folded */
+    fleet_count_free(&c);
+}
+END_TEST
+
+static void verdict_of(const char *show, const struct sd_platform *pf, struct sd_verdict *v)
+{
+    struct unit_info u;
+    unit_parse(show, strlen(show), true, &u);
+    sd_unit_verdict(&u, pf, "/usr/lib/autoseal/libautoseal.so", v);
+    unit_free(&u);
+}
+
+START_TEST(sd_verdicts)
+{
+    ck_assert_int_eq(sd_parse_errno("1"), EPERM);
+    ck_assert_int_eq(sd_parse_errno("EPERM"), EPERM);
+    ck_assert_int_eq(sd_parse_errno("38"), ENOSYS);
+    ck_assert_int_eq(sd_parse_errno("2147483646"), 0);
+    ck_assert_int_eq(sd_parse_errno("kill"), 0);
+    ck_assert_int_eq(sd_parse_errno(NULL), 0);
+    ck_assert_int_eq(sd_parse_errno("bogus"), -1);
+    struct sd_platform p252 = {.systemd = 252, .libseccomp = "2.5.4", .mseal_parsable = 0,
+                               .global_preload = true};
+    struct sd_verdict v;
+    /* redis on 252: allow-list, kill */
+    verdict_of("Id=redis-server.service\nSystemCallFilter=read write mmap\n"
+               "SystemCallErrorNumber=2147483646\nNoExecPaths=/\n"
+               "ExecPaths=/usr/bin/redis-server /usr/lib /lib\n", &p252, &v);
+    ck_assert_int_eq(v.kind, SD_KILLED);
+    ck_assert_str_eq(v.dropin, "SystemCallErrorNumber=EPERM");
+    /* journald: allow-list, EPERM; no remedy on 252 */
+    verdict_of("Id=j.service\nSystemCallFilter=read write\nSystemCallErrorNumber=1\n", &p252, &v);
+    ck_assert_int_eq(v.kind, SD_REFUSED);
+    ck_assert_int_eq(v.err, EPERM);
+    ck_assert_str_eq(v.dropin, "");
+    ck_assert_ptr_nonnull(strstr(v.remedy, "none on systemd 252"));
+    /* a platform that parses mseal: allow it */
+    struct sd_platform pnew = p252;
+    pnew.mseal_parsable = 1;
+    verdict_of("Id=j.service\nSystemCallFilter=read write\nSystemCallErrorNumber=1\n", &pnew, &v);
+    ck_assert_str_eq(v.dropin, "SystemCallFilter=mseal");
+    /* no filter ("~"): sealed; outer filter: refused with its errno */
+    verdict_of("Id=n.service\nSystemCallFilter=~\nSystemCallErrorNumber=2147483646\n", &p252, &v);
+    ck_assert_int_eq(v.kind, SD_SEALED);
+    struct sd_platform pct = p252;
+    pct.outer_errno = ENOSYS;
+    verdict_of("Id=n.service\nSystemCallFilter=~\n", &pct, &v);
+    ck_assert_int_eq(v.kind, SD_REFUSED);
+    ck_assert_int_eq(v.err, ENOSYS);
+    /* ... but a unit's kill beats the outer errno, its own errno too */
+    verdict_of("Id=r.service\nSystemCallFilter=read\n", &pct, &v);
+    ck_assert_int_eq(v.kind, SD_KILLED);
+    verdict_of("Id=j.service\nSystemCallFilter=read\nSystemCallErrorNumber=EPERM\n", &pct, &v);
+    ck_assert_int_eq(v.err, EPERM);
+    /* deny-list naming mseal */
+    verdict_of("Id=d.service\nSystemCallFilter=~mseal ptrace\nSystemCallErrorNumber=EPERM\n",
+               &p252, &v);
+    ck_assert_int_eq(v.kind, SD_REFUSED);
+    /* NoExecPaths: not loaded today, the drop-in fixes that and the filter */
+    verdict_of("Id=x.service\nNoExecPaths=/\nExecPaths=/usr/bin\nSystemCallFilter=read\n", &p252, &v);
+    ck_assert_int_eq(v.kind, SD_NOT_LOADED);
+    ck_assert_str_eq(v.dropin, "ExecPaths=/usr/lib/autoseal\nSystemCallErrorNumber=EPERM");
+    /* not preloaded */
+    struct sd_platform pnp = p252;
+    pnp.global_preload = false;
+    verdict_of("Id=r.service\nSystemCallFilter=read\n", &pnp, &v);
+    ck_assert_int_eq(v.kind, SD_NOT_PRELOADED);
+    ck_assert_int_eq(v.if_preloaded, SD_KILLED);
+    verdict_of("Id=r.service\nSystemCallFilter=read\nEnvironment=LD_PRELOAD=/usr/lib/autoseal/libautoseal.so\n",
+               &pnp, &v);
+    ck_assert_int_eq(v.kind, SD_KILLED);
+    /* several units from one systemctl show */
+    const char *many = "Id=a.service\nActiveState=active\n\nId=b.service\nResult=signal\n\n";
+    struct unit_info *us;
+    ck_assert_uint_eq(unit_parse_many(many, strlen(many), &us), 2);
+    ck_assert_str_eq(us[0].id, "a.service");
+    ck_assert_str_eq(us[0].active_state, "active");
+    ck_assert_str_eq(us[1].result, "signal");
+    unit_free(&us[0]);
+    unit_free(&us[1]);
+    free(us);
+}
+END_TEST
 
 START_TEST(vmflags_tokens)
 {
@@ -519,6 +699,10 @@ int main(void)
     tcase_add_test(tc, unit_files);
     tcase_add_test(tc, elf_layout);
     tcase_add_test(tc, smaps_extent_grouping);
+    tcase_add_test(tc, fleet_cgroup_unit);
+    tcase_add_test(tc, fleet_verdicts);
+    tcase_add_test(tc, fleet_prometheus_labels);
+    tcase_add_test(tc, sd_verdicts);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

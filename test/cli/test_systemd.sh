@@ -41,6 +41,18 @@ expect "conflicts: warns about the SystemCallFilter allow-list" grep -q 'SystemC
 expect "conflicts: warns about NoExecPaths covering the library" grep -q "NoExecPaths= covers $lib" "$tmp/err"
 expect "conflicts: no JIT warning for sleep" test -z "$(grep MemoryDenyWriteExecute "$tmp/err")"
 expect "conflicts: systemd-analyze verify passes" verify conflicts.service
+# the remedies in the drop-in are the ones that work with this machine's
+# libseccomp (asked directly here, not through autoseal)
+parsable=$(python3 -c 'import ctypes; l = ctypes.CDLL("libseccomp.so.2"); print(1 if l.seccomp_syscall_resolve_name(b"mseal") >= 0 else 0)')
+if [[ $parsable == 1 ]]; then
+    expect "conflicts: drop-in allows mseal (libseccomp knows it)" grep -qx 'SystemCallFilter=mseal' "$conf"
+else
+    expect "conflicts: drop-in has SystemCallErrorNumber=EPERM (libseccomp cannot name mseal)" \
+        grep -qx 'SystemCallErrorNumber=EPERM' "$conf"
+    expect "conflicts: no SystemCallFilter=mseal that systemd would ignore" test -z "$(grep -x 'SystemCallFilter=mseal' "$conf")"
+fi
+expect "conflicts: drop-in re-allows the library's directory" grep -qx "ExecPaths=$libdir" "$conf"
+expect "conflicts: verdict named: not-loaded today" grep -q "conflicts.service: not-loaded" "$tmp/err"
 
 # The verify step really reads the drop-in: a broken copy must be reported.
 cp "$conf" "$tmp/good.conf"
@@ -86,6 +98,15 @@ expect "bad profile: exit 2 (got $rc)" test $rc -eq 2
 expect "no unit: exit 2 (got $rc)" test $rc -eq 2
 "$tool" systemd --root "$root" --dir "$units" plain >/dev/null 2>&1; rc=$?
 expect "--root with --dir: exit 2 (got $rc)" test $rc -eq 2
+"$tool" systemd --json plain >/dev/null 2>&1; rc=$?
+expect "--json without --audit: exit 2 (got $rc)" test $rc -eq 2
+"$tool" systemd --audit plain >/dev/null 2>&1; rc=$?
+expect "--audit with a UNIT: exit 2 (got $rc)" test $rc -eq 2
+if [[ ! -d /run/systemd/system ]]; then
+    "$tool" systemd --audit >/dev/null 2>"$tmp/err"; rc=$?
+    expect "--audit without a running systemd: exit 1 with a message (got $rc)" \
+        bash -c "test $rc -eq 1 && grep -q 'needs a running systemd' '$tmp/err'"
+fi
 
 echo "$fails failed"
 test $fails -eq 0

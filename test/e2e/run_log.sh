@@ -44,7 +44,7 @@ out=$(LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=none,bogus=1 /bin/true 2>&1)
 [[ -z $out ]] || { echo "FAIL none: $out"; exit 1; }
 echo "ok none"
 
-# default target is syslog, warnings only: a bad option is reported there,
+# default target without a journal socket is syslog, warnings only: a bad option is reported there,
 # nothing on stderr
 if ! command -v unshare >/dev/null; then echo "FAIL unshare missing"; exit 1; fi
 cat > "$tmp/listen.py" <<'PY'
@@ -58,6 +58,7 @@ open(sys.argv[2], "wb").write(data)
 PY
 unshare -m --propagation private bash -c '
     mount -t tmpfs none /dev
+    mount -t tmpfs none /run  # no journal socket: the default is syslog
     python3 "$1/listen.py" /dev/log "$1/syslog.msg" & pid=$!
     for _ in $(seq 100); do [[ -e "$1/syslog.msg.ready" ]] && break; sleep 0.05; done
     LD_PRELOAD="$2" AUTOSEAL_OPTIONS=bogus=1 /bin/true 2>"$1/stderr"

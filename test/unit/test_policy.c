@@ -34,7 +34,7 @@ START_TEST(defaults)
     as_policy_resolve(&p, NULL, 0);
     ck_assert_int_eq(p.mode, AS_MODE_ENFORCE);
     ck_assert_int_eq(p.profile, AS_PROFILE_DEFAULT);
-    ck_assert_int_eq(p.log, AS_LOG_SYSLOG);
+    ck_assert_int_eq(p.log, AS_LOG_AUTO);
     ck_assert_int_eq(p.loglevel, AS_LEVEL_WARN);
     ck_assert_int_eq(p.data, AS_DATA_KEEP);
     ck_assert_int_eq(p.exec, AS_EXEC_KEEP);
@@ -98,7 +98,7 @@ START_TEST(bad_items_reported_and_skipped)
     ck_assert_int_eq(nerr, 5);
     ck_assert_int_eq(p.mode, AS_MODE_ENFORCE); /* bad value: default kept */
     ck_assert_int_eq(p.wx, AS_WX_DENY);        /* good item still applies */
-    ck_assert_int_eq(p.log, AS_LOG_SYSLOG);
+    ck_assert_int_eq(p.log, AS_LOG_AUTO);
     p = resolve1("mode=of");
     ck_assert_ptr_nonnull(strstr(lasterr, "bad value 'of' for key 'mode'"));
     ck_assert_ptr_nonnull(strstr(lasterr, "enforce|audit|off"));
@@ -119,7 +119,7 @@ START_TEST(log_file_and_limits)
     longpath[sizeof longpath - 1] = '\0';
     p = resolve1(longpath);
     ck_assert_int_eq(nerr, 1);
-    ck_assert_int_eq(p.log, AS_LOG_SYSLOG);
+    ck_assert_int_eq(p.log, AS_LOG_AUTO);
     char many[1024] = "";
     size_t n = 0;
     for (int i = 0; i < AS_EXCLUDE_MAX + 2; i++) {
@@ -163,6 +163,23 @@ START_TEST(fmt_conversions)
 }
 END_TEST
 
+START_TEST(one_key_value_item)
+{
+    struct as_settings s = {0};
+    char err[200];
+    ck_assert_int_eq(as_settings_set_kv(&s, "wx=deny", err, sizeof err), 0);
+    ck_assert_int_eq(s.v.wx, AS_WX_DENY);
+    ck_assert_int_eq(as_settings_set_kv(&s, "novalue", err, sizeof err), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "'novalue' is not KEY=VALUE"));
+    ck_assert_int_eq(as_settings_set_kv(&s, "=x", err, sizeof err), -EINVAL);
+    ck_assert_int_eq(as_settings_set_kv(&s, "exclude=a,b", err, sizeof err), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "cannot contain ','"));
+    ck_assert_int_eq(as_settings_set_kv(&s, "bogus=1", err, sizeof err), -ENOENT);
+    ck_assert_int_eq(as_settings_set_kv(&s, "log=journal", err, sizeof err), 0);
+    ck_assert_int_eq(s.v.log, AS_LOG_JOURNAL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("policy");
@@ -175,6 +192,7 @@ static Suite *suite(void)
     tcase_add_test(t, log_file_and_limits);
     tcase_add_test(t, format_roundtrip);
     tcase_add_test(t, fmt_conversions);
+    tcase_add_test(t, one_key_value_item);
     suite_add_tcase(s, t);
     return s;
 }

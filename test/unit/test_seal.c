@@ -152,6 +152,27 @@ START_TEST(stack_prot_page_finder)
 }
 END_TEST
 
+/* The tool scans a copy read from /proc/PID/mem: same answers for memory
+ * that lives at another address (one implementation, src/lib/ldso.c). */
+START_TEST(stack_prot_scan_of_a_copy)
+{
+    static int copy[PG / sizeof(int)];
+    memset(copy, 0, sizeof copy);
+    const uintptr_t at = 0x7f0000003000; /* where the copied page lies in the target */
+    struct as_range out[1];
+    ck_assert_int_eq(as_ldso_stack_prot_scan(copy, PG, at, at, at + PG, PG, out, 1), 0);
+    copy[11] = 0x01000003;
+    ck_assert_int_eq(as_ldso_stack_prot_scan(copy, PG, at, at, at + PG, PG, out, 1), 1);
+    ck_assert_uint_eq(out[0].start, at);
+    /* the page is outside the rounded RELRO: not a candidate */
+    ck_assert_int_eq(as_ldso_stack_prot_scan(copy, PG, at, at + PG, at + 2 * PG, PG, out, 1), 0);
+    /* only the first len bytes count; an unaligned start is rounded up */
+    ck_assert_int_eq(as_ldso_stack_prot_scan(copy, 11 * 4, at, at, at + PG, PG, out, 1), 0);
+    ck_assert_int_eq(as_ldso_stack_prot_scan((char *)copy + 2, PG - 2, at + 2, at, at + PG, PG,
+                                             out, 1), 1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("seal");
@@ -163,6 +184,7 @@ static Suite *suite(void)
     tcase_add_test(t, bad_arguments);
     tcase_add_test(t, real_mseal_on_own_mapping);
     tcase_add_test(t, stack_prot_page_finder);
+    tcase_add_test(t, stack_prot_scan_of_a_copy);
     suite_add_tcase(s, t);
     return s;
 }
