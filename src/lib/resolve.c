@@ -49,8 +49,9 @@ static int exe_state; /* 0 unknown, 1 known, -1 unavailable */
 const char *as_program_path(void)
 {
     if (exe_state == 0) {
-        long n = as_syscall3(__NR_readlink, (long)"/proc/self/exe", (long)exe_buf,
-                             (long)(sizeof exe_buf - 1));
+        /* readlinkat: aarch64 has no readlink system call */
+        long n = as_syscall6(__NR_readlinkat, AT_FDCWD, (long)"/proc/self/exe", (long)exe_buf,
+                             (long)(sizeof exe_buf - 1), 0, 0);
         if (n > 0) {
             exe_buf[n] = '\0';
             static const char deleted[] = " (deleted)";
