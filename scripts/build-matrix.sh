@@ -12,6 +12,7 @@ set -uo pipefail
 cd "$AUTOSEAL_ROOT"
 
 test_build=${1:-clang-Release}
+mkdir -p build-matrix
 declare -A cc=([gcc]=gcc [clang]=clang-14)
 declare -A cxx=([gcc]=g++ [clang]=clang++-14)
 failed=()
