@@ -1,11 +1,15 @@
-/* e2e_secure LIB: load libautoseal (dlopen, so that the test works for a
- * set-user-ID copy, where LD_PRELOAD paths are ignored), then report whether
- * this program's own text got sealed: "sealed" or "unsealed". */
+/* e2e_secure LIB [env]: load libautoseal (dlopen, so that the test works
+ * for a set-user-ID copy, where LD_PRELOAD paths are ignored), then report
+ * whether this program's own text got sealed: "sealed" or "unsealed"; with
+ * "env", also whether AUTOSEAL_OPTIONS and AUTOSEAL_CONFIG are still in the
+ * environment the program would hand to its children. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <link.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -39,6 +43,11 @@ int main(int argc, char **argv)
     dl_iterate_phdr(find, NULL);
     errno = 0;
     int r = mprotect((void *)text, 4096, PROT_READ | PROT_EXEC);
-    printf("%s at_secure=%lu\n", r == -1 && errno == EPERM ? "sealed" : "unsealed", getauxval(AT_SECURE));
+    printf("%s at_secure=%lu", r == -1 && errno == EPERM ? "sealed" : "unsealed", getauxval(AT_SECURE));
+    if (argc > 2 && strcmp(argv[2], "env") == 0) {
+        printf(" options=%s config=%s", getenv("AUTOSEAL_OPTIONS") ? "kept" : "gone",
+               getenv("AUTOSEAL_CONFIG") ? "kept" : "gone");
+    }
+    printf("\n");
     return 0;
 }
