@@ -221,6 +221,14 @@ static int do_enable(const struct target *t)
         free(buf);
         return EXIT_CHECK;
     }
+    /* a bad system configuration would run every process with the built-in
+     * defaults instead of what the administrator wrote */
+    if (config_check_system(t->root[0] ? t->root : NULL, false) != EXIT_OK) {
+        warnx_("not enabled: fix the configuration first ('autoseal config check%s%s')",
+               t->root[0] ? " --root " : "", t->root);
+        free(buf);
+        return EXIT_CHECK;
+    }
     struct mseal_result ms;
     probe_mseal(&ms);
     if (strcmp(ms.status, "available") != 0) {

@@ -31,6 +31,17 @@ check "a relative entry: usage error (2)" test $? -eq 2
 "$tool" enable --system --root "$tmp/missing" >/dev/null 2>&1
 check "a missing --root: usage error (2)" test $? -eq 2
 
+# a bad system configuration: nothing is enabled (the file untouched)
+printf 'profile = stict\n' >"$root/etc/autoseal.conf"
+chmod 0644 "$root/etc/autoseal.conf"
+printf '/usr/lib/other.so' >"$preload"
+cp "$preload" "$tmp/orig"
+out=$("$tool" enable --system --root "$root" --library "$entry" 2>&1); rc=$?
+check "enable refused while the configuration is bad: exit 1" test $rc -eq 1
+check "... the problem is named with its line" grep -q "autoseal.conf:1: bad value 'stict'" <<<"$out"
+check "... file untouched, no backup" cmp -s "$preload" "$tmp/orig"
+rm -f "$root/etc/autoseal.conf" "$preload.autoseal-bak"
+
 # the scratch root has no /bin/true: the library cannot be shown to load
 printf '/usr/lib/other.so' >"$preload"
 cp "$preload" "$tmp/orig"
