@@ -29,7 +29,7 @@ makes the exit status 1 when it does not hold; keys are
 startup_ro, startup_all, later_ro, later_all, image_ro, image_all and
 process (every mapping of the process, image or not).  --exclude-path
 leaves an object out of every sum (the control leaves out libautoseal.so
-itself, whose policy page is locked and sealed even under mode=off).
+itself, whose frozen page is locked and sealed even under mode=off).
 
 Exit status: 0 all expectations hold, 1 an expectation failed, 2 usage or
 read error (a process that vanished, no smaps, ...).
