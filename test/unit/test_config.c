@@ -898,11 +898,9 @@ static Suite *config_suite(void)
     return s;
 }
 
-int main(void)
+static Suite *suite(void)
 {
-    SRunner *sr = srunner_create(config_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return config_suite();
 }
+
+#include "../lib/check_main.h"
