@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The one set of shell test helpers (sourced, never run):
 #   . "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 # ok WHAT / bad WHAT print one result line; bad counts a failure.
