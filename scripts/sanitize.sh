@@ -4,8 +4,11 @@
 #
 #   scripts/sanitize.sh [BUILD_DIR]     (default: build-san)
 #
-# Tests that preload the ASan-built libautoseal.so list the ASan runtime
-# first in LD_PRELOAD (test/CMakeLists.txt: AUTOSEAL_TEST_PRELOAD).
+# The preload library itself gets UBSan only (ASan's runtime would call its
+# interposers before its shadow memory exists: CMakeLists.txt); its pure
+# parts, the tool and the test programs get both.  Tests that preload
+# libautoseal.so into an ASan-built program list the ASan runtime first in
+# LD_PRELOAD (test/CMakeLists.txt: AUTOSEAL_TEST_PRELOAD).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$AUTOSEAL_ROOT"

@@ -595,16 +595,14 @@ void elf_verdict(const struct elf_info *e, const struct file_facts *f, struct ve
     }
 }
 
-int elf_layout_parse(const unsigned char *buf, size_t len, struct elf_layout *out, size_t *need,
-                     char *err, size_t errlen)
+int elf_ident_check(const unsigned char *buf, size_t len, bool *is64, char *err, size_t errlen)
 {
-    memset(out, 0, sizeof *out);
     if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG) != 0) {
         seterr(err, errlen, "not an ELF file");
         return -1;
     }
-    bool is64 = buf[EI_CLASS] == ELFCLASS64;
-    if (!is64 && buf[EI_CLASS] != ELFCLASS32) {
+    *is64 = buf[EI_CLASS] == ELFCLASS64;
+    if (!*is64 && buf[EI_CLASS] != ELFCLASS32) {
         seterr(err, errlen, "invalid ELF class %u", buf[EI_CLASS]);
         return -1;
     }
@@ -615,6 +613,17 @@ int elf_layout_parse(const unsigned char *buf, size_t len, struct elf_layout *ou
 #endif
     if (buf[EI_DATA] != native) {
         seterr(err, errlen, "not in the native byte order");
+        return -1;
+    }
+    return 0;
+}
+
+int elf_layout_parse(const unsigned char *buf, size_t len, struct elf_layout *out, size_t *need,
+                     char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    bool is64 = false;
+    if (elf_ident_check(buf, len, &is64, err, errlen) != 0) {
         return -1;
     }
     size_t ehsize = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);

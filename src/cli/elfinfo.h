@@ -78,6 +78,11 @@ struct elf_layout {
     uint64_t interp_offset, interp_size;
 };
 
+/* The e_ident checks every header parser here starts with: ELF magic, a
+ * valid class (*is64: ELFCLASS64), the host's byte order.  0, or -1 with a
+ * reason in err.  Shared by elf_layout_parse and static_image_parse. */
+int elf_ident_check(const unsigned char *buf, size_t len, bool *is64, char *err, size_t errlen);
+
 /* Parse the ELF header and program headers in buf[0..len), which holds the
  * start of a file.  Returns 0; -1 with a reason in err when the file is not
  * a usable native-byte-order ELF; or 1 with *need set when the program

@@ -106,24 +106,62 @@ int preflight_warn(const char *path, const char *lib)
         n++;
     }
     char *target = preflight_image(path);
-    char *buf = NULL;
-    size_t len = 0;
-    if (read_file(target, (size_t)1 << 30, true, &buf, &len) == 0) {
-        struct elf_info e;
-        char err[200];
-        if (elf_analyze(buf, len, &e, err, sizeof err) == 0) {
-            if (e.link == LINK_STATIC || e.link == LINK_STATIC_PIE) {
-                warnx_("warning: %s is %s: no dynamic loader runs, so LD_PRELOAD has no "
-                       "effect and nothing will be sealed; rebuild it dynamically linked",
-                       target, e.link == LINK_STATIC ? "statically linked" : "static-pie");
-                n++;
-            }
-            elf_info_free(&e);
-        }
-        free(buf);
+    enum elf_link link = preflight_link(target);
+    if (link == LINK_STATIC || link == LINK_STATIC_PIE) {
+        warnx_("warning: %s is %s: no dynamic loader runs, so LD_PRELOAD has no "
+               "effect and nothing will be sealed; rebuild it dynamically linked",
+               target, link == LINK_STATIC ? "statically linked" : "static-pie");
+        n++;
     }
     free(target);
     return n;
+}
+
+/* Does the dynamic segment [off, off+size) of fd set DF_1_PIE? */
+static bool dynamic_is_pie(int fd, uint64_t off, uint64_t size)
+{
+    ElfW(Dyn) d[256];
+    size_t want = size < sizeof d ? (size_t)size : sizeof d;
+    ssize_t got = pread(fd, d, want, (off_t)off);
+    for (size_t i = 0; got > 0 && i < (size_t)got / sizeof d[0] && d[i].d_tag != DT_NULL; i++) {
+        if (d[i].d_tag == DT_FLAGS_1 && (d[i].d_un.d_val & DF_1_PIE) != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+enum elf_link preflight_link(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        return LINK_NONE;
+    }
+    struct stat st;
+    unsigned char buf[8192];
+    ssize_t got = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? pread(fd, buf, sizeof buf, 0) : -1;
+    struct static_image im;
+    size_t need = 0;
+    char err[160];
+    enum elf_link link = LINK_NONE;
+    if (got > 0 && static_image_parse(buf, (size_t)got, &im, &need, err, sizeof err) == 0) {
+        if (im.interp) {
+            link = LINK_DYNAMIC;
+        } else if (im.type == ET_EXEC) {
+            link = im.dynamic ? LINK_DYNAMIC : LINK_STATIC;
+        } else {
+            /* ET_DYN without PT_INTERP: static-pie if DF_1_PIE, else a library */
+            link = LINK_DYNAMIC;
+            for (size_t i = 0; i < im.phnum; i++) {
+                if (im.ph[i].p_type == PT_DYNAMIC &&
+                    dynamic_is_pie(fd, im.ph[i].p_offset, im.ph[i].p_filesz)) {
+                    link = LINK_STATIC_PIE;
+                }
+            }
+        }
+    }
+    close(fd);
+    return link;
 }
 
 bool preflight_is_static(const char *path)

@@ -24,6 +24,11 @@ char *preflight_image(const char *path);
  * only its headers. */
 bool preflight_is_static(const char *path);
 
+/* How the ELF program at path is linked, as elf_analyze() says (dynamic,
+ * static, static-pie), from its headers and dynamic segment only (never
+ * the whole file).  LINK_NONE: not a readable native ELF. */
+enum elf_link preflight_link(const char *path);
+
 /* Print on stderr a warning, with what to do instead, for each reason
  * LD_PRELOAD of lib cannot apply to the program at path.  Returns the
  * number of warnings. */

@@ -1,5 +1,5 @@
 /* The policy that applies to one program, resolved exactly as the preload
- * library resolves it (src/lib/init.c): the configuration file (the system
+ * library resolves it (src/lib/resolve.c): the configuration file (the system
  * one, or AUTOSEAL_CONFIG), its global section and the program sections
  * matching the program's real path, then AUTOSEAL_OPTIONS, then the
  * settings given on the command line.  Built from the library's own parser

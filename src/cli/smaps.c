@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ldso.h"
+#include "util.h"
 
 bool vmflags_has(const char *line, size_t len, const char *tok)
 {
@@ -277,10 +278,7 @@ void smaps_group(struct mapping *m, size_t n, size_t page, smaps_layout_fn fn, v
         page = 4096;
     }
     size_t cap = 16, no = 0;
-    struct object_stats *o = calloc(cap, sizeof *o);
-    if (!o) {
-        abort();
-    }
+    struct object_stats *o = xcalloc(cap, sizeof *o);
     for (size_t i = 0; i < n; i++) {
         m[i].object = -1;
         m[i].istart = m[i].start;
@@ -295,10 +293,7 @@ void smaps_group(struct mapping *m, size_t n, size_t page, smaps_layout_fn fn, v
         }
         if (no == cap) {
             cap *= 2;
-            o = realloc(o, cap * sizeof *o);
-            if (!o) {
-                abort();
-            }
+            o = xrealloc(o, cap * sizeof *o);
         }
         struct object_stats *ob = &o[no];
         memset(ob, 0, sizeof *ob);
@@ -321,11 +316,8 @@ void smaps_group(struct mapping *m, size_t n, size_t page, smaps_layout_fn fn, v
     }
     /* Only groups with an executable mapping are ELF images; the others
      * are data files (locale archives, caches, fonts). */
-    int *remap = calloc(no ? no : 1, sizeof *remap);
-    bool *exec = calloc(no ? no : 1, sizeof *exec);
-    if (!remap || !exec) {
-        abort();
-    }
+    int *remap = xcalloc(no, sizeof *remap);
+    bool *exec = xcalloc(no, sizeof *exec);
     for (size_t i = 0; i < n; i++) {
         if (m[i].object >= 0 && m[i].perms[2] == 'x') {
             exec[m[i].object] = true;

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "elfinfo.h"
+
 #ifndef NT_GNU_ABI_TAG
 #define NT_GNU_ABI_TAG 1
 #endif
@@ -14,17 +16,12 @@ int static_image_parse(const unsigned char *buf, size_t len, struct static_image
                        size_t *need, char *err, size_t errlen)
 {
     memset(im, 0, sizeof *im);
-    if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG) != 0) {
-        snprintf(err, errlen, "not an ELF file");
+    bool is64 = false;
+    if (elf_ident_check(buf, len, &is64, err, errlen) != 0) {
         return -1;
     }
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const unsigned char native = ELFDATA2LSB;
-#else
-    const unsigned char native = ELFDATA2MSB;
-#endif
-    if (buf[EI_CLASS] != ELFCLASS64 || buf[EI_DATA] != native || __SIZEOF_POINTER__ != 8) {
-        snprintf(err, errlen, "not a 64-bit ELF file in the native byte order of a 64-bit host");
+    if (!is64 || __SIZEOF_POINTER__ != 8) {
+        snprintf(err, errlen, "not a 64-bit ELF file on a 64-bit host");
         return -1;
     }
     if (len < sizeof(Elf64_Ehdr)) {

@@ -77,6 +77,15 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) {
+        die(EXIT_CHECK, "out of memory");
+    }
+    return p;
+}
+
 char *xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;

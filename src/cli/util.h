@@ -25,6 +25,8 @@ AS_NORETURN void die_usage(const char *cmd, const char *fmt, ...) AS_PRINTF(2, 3
 
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
+/* calloc(n, size): zeroed; out of memory or an overflowing size: die(). */
+void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) AS_PRINTF(1, 2);
 

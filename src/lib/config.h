@@ -31,9 +31,6 @@
 #define AS_CONFIG_MATCH_MAX 32u   /* program sections matching one program */
 #define AS_CONFIG_ERRORS_MAX 20u  /* problems reported before giving up */
 
-/* Default location (the build may override it with AUTOSEAL_SYSCONF). */
-#define AS_CONFIG_PATH "/etc/autoseal.conf"
-
 /* The configuration as it applies to one program. */
 struct as_config {
     struct as_settings global;  /* the global section */

@@ -1,6 +1,7 @@
 /* The one logging module of libautoseal.  Every message is one line of
- * key=value fields, written with raw system calls only: no allocation, no
- * stdio, no descriptors left open, errno preserved. */
+ * key=value fields, written with libc's write, socket, sendto, open and
+ * close (log.c): no allocation, no stdio, no descriptor left open, errno
+ * preserved. */
 #ifndef AUTOSEAL_LOG_H
 #define AUTOSEAL_LOG_H
 

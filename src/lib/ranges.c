@@ -137,8 +137,8 @@ int as_object_ranges(const ElfW(Phdr) *ph, size_t phnum, uintptr_t bias,
         return -EINVAL;
     }
 
-    /* Collect PT_LOAD segments as page ranges, kept in out[] temporarily
-     * is not possible (different type): use a bounded local array. */
+    /* The PT_LOAD segments as page ranges, sorted by start, in a bounded
+     * local array (more than 64: -E2BIG). */
     struct seg segs[64];
     size_t nseg = 0;
     for (size_t i = 0; i < phnum; i++) {

@@ -12,7 +12,7 @@ enum as_range_kind {
     AS_R_TEXT = 1u << 0,  /* non-writable PT_LOAD (text, rodata) */
     AS_R_RELRO = 1u << 1, /* PT_GNU_RELRO, rounded as glibc rounds it */
     AS_R_GAP = 1u << 2,   /* PROT_NONE gap between two PT_LOAD segments */
-    AS_R_DATA = 1u << 3,  /* writable PT_LOAD incl. the bss tail (strict) */
+    AS_R_DATA = 1u << 3,  /* writable PT_LOAD incl. the bss tail (data=seal, static programs) */
 };
 
 struct as_range {
@@ -23,7 +23,7 @@ struct as_range {
 
 struct as_layout_opts {
     size_t pagesize;
-    bool seal_data;                 /* also seal writable segments (strict) */
+    bool seal_data;                 /* also seal writable segments (autoseal run's launcher, data=seal) */
     bool no_gaps;                   /* gaps are holes (kernel-mapped objects) */
     const struct as_range *exclude; /* pages never to seal (may be NULL) */
     size_t nexclude;

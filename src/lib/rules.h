@@ -1,8 +1,8 @@
 /* Runtime rules for new memory: pure decisions, unit-testable.
  *
  * Each function takes the effective policy and what the call asks for and
- * returns a verdict; the interposers (mmap.c, mprotect.c, ...) only carry
- * out verdicts. */
+ * returns a verdict; the interposers (interpose_*.c, through runtime.c)
+ * only carry out verdicts. */
 #ifndef AUTOSEAL_RULES_H
 #define AUTOSEAL_RULES_H
 

@@ -1,6 +1,8 @@
 /* The work behind the memory interposers: consult the rules, log, carry
  * out the call with a raw system call, seal the result when asked.  Every
- * function behaves like its libc counterpart (return value and errno). */
+ * function behaves like its libc counterpart (return value and errno).
+ * Called by the interposers (interpose_*.c) only: never the loader, no
+ * safe point, no allocation. */
 #ifndef AUTOSEAL_RUNTIME_H
 #define AUTOSEAL_RUNTIME_H
 

@@ -4,10 +4,8 @@
  * (AUTOSEAL_SYSCONF, src/lib/CMakeLists.txt) is the path resolve.c reads. */
 #include "sysconf.h"
 
-#include "config.h"
-
 #ifndef AUTOSEAL_SYSCONF
-#define AUTOSEAL_SYSCONF AS_CONFIG_PATH
+#error "AUTOSEAL_SYSCONF (the system configuration path) comes from src/lib/CMakeLists.txt"
 #endif
 
 __attribute__((used, section(".autoseal.sysconf"))) const char as_sysconf_path[] =

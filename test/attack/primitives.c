@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "forged_maps.h"
-#include "frozen.h" /* struct as_frozen: to check the policy page we found */
+#include "frozen.h" /* struct as_frozen: to check the frozen page we found */
 #include "maps.h"
 
 #define PAGE 4096ul
@@ -211,7 +211,7 @@ static int compare_snap(const struct snap *s, char *note, size_t notelen)
 
 /* ---- addresses ------------------------------------------------------------ */
 
-/* the policy page says data=seal (seal on tighten): the ctest column
+/* the frozen page says data=seal (seal on tighten): the ctest column
  * strict-data-seal runs the strict column with AUTOSEAL_OPTIONS data=seal */
 static bool policy_data_seal;
 static uintptr_t text_page, rodata_page, relro_page, data_page, bss_page, policy_page;
@@ -305,7 +305,7 @@ static bool setup(const char *column)
                  (unsigned long)policy_page);
         return false;
     }
-    /* Prove the address is the policy page: it holds the policy we asked for. */
+    /* Prove the address is the frozen page: it holds the policy we asked for. */
     const struct as_frozen *f = (const struct as_frozen *)policy_page;
     bool want_off = strcmp(column, "off") == 0;
     int want_profile = strcmp(column, "strict") == 0 ? AS_PROFILE_STRICT
@@ -314,7 +314,7 @@ static bool setup(const char *column)
     if (want_off ? f->policy.mode != AS_MODE_OFF
                  : (f->policy.mode != AS_MODE_ENFORCE || f->policy.profile != want_profile)) {
         snprintf(setup_error, sizeof setup_error,
-                 "policy page at %#lx says mode=%s profile=%s; column %s expects otherwise "
+                 "frozen page at %#lx says mode=%s profile=%s; column %s expects otherwise "
                  "(check AUTOSEAL_OPTIONS)",
                  (unsigned long)policy_page, as_mode_name(f->policy.mode),
                  as_profile_name(f->policy.profile), column);
@@ -1146,16 +1146,16 @@ static const struct primitive primitives[] = {
     {"text-write-proc-self-mem", p_text_proc_mem, {OK, OK, OK, OK},
      "write to `.text` through `/proc/self/mem`",
      "nobody: hole"},
-    /* libautoseal's own policy page: read-only in every mode, sealed
+    /* libautoseal's own frozen page: read-only in every mode, sealed
      * unless mode=off (which seals nothing at all) */
     {"policy-page-mprotect-rw", p_policy_rw, {PERM, PERM, PERM, PERM},
-     "`mprotect` the policy page RW",
+     "`mprotect` the frozen page RW",
      "libautoseal (every mode), then the seal"},
     {"policy-page-munmap", p_policy_munmap, {PERM, PERM, PERM, PERM},
-     "`munmap` the policy page",
+     "`munmap` the frozen page",
      "libautoseal (every mode), then the seal"},
     {"policy-page-write", p_policy_write, {FAULT, FAULT, FAULT, FAULT},
-     "write to the policy page",
+     "write to the frozen page",
      "read-only page"},
 };
 

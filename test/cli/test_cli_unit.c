@@ -686,7 +686,7 @@ START_TEST(smaps_extent_grouping)
 }
 END_TEST
 
-int main(void)
+static Suite *suite(void)
 {
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("pure");
@@ -704,9 +704,7 @@ int main(void)
     tcase_add_test(tc, fleet_prometheus_labels);
     tcase_add_test(tc, sd_verdicts);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
+
+#include "../lib/check_main.h"

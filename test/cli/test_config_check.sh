@@ -6,10 +6,7 @@
 # Usage: test_config_check.sh AUTOSEAL LIBAUTOSEAL SYSCONF_PATH
 set -u
 tool=$1 lib=$2 sysconf=$3
-fails=0
-ok() { echo "ok    $*"; }
-bad() { echo "FAIL  $*"; fails=$((fails + 1)); }
-expect() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 tmp=$(mktemp -d /tmp/autoseal-config-check.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 chmod 0755 "$tmp"
@@ -117,5 +114,4 @@ cp "$tmp/good.conf" "$root$sysconf"
 run systemd --root "$root" svc
 expect "systemd with a good system file: drop-in written (rc $rc)" test "$rc" -eq 0 -a -f "$root/etc/systemd/system/svc.service.d/autoseal.conf"
 
-echo "$fails failed"
-[[ $fails -eq 0 ]]
+finish

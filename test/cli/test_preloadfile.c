@@ -112,7 +112,7 @@ START_TEST(entry_syntax)
 }
 END_TEST
 
-int main(void)
+static Suite *suite(void)
 {
     Suite *s = suite_create("preloadfile");
     TCase *tc = tcase_create("core");
@@ -122,9 +122,7 @@ int main(void)
     tcase_add_test(tc, disable_after_hand_edits);
     tcase_add_test(tc, entry_syntax);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
+
+#include "../lib/check_main.h"

@@ -3,8 +3,12 @@
 import ctypes
 import json
 import mmap
+import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from smaps_oracle import read_smaps  # noqa: E402
 
 failures = []
 
@@ -33,14 +37,7 @@ def main():
     check(js['mseal']['status'] == mine, f'mseal: tool says {js["mseal"]["status"]}, we found {mine}')
 
     # [vdso] sealed?
-    vdso = None
-    cur = None
-    with open('/proc/self/smaps') as f:
-        for line in f:
-            if '-' in line.split(' ', 1)[0] and not line.startswith('VmFlags'):
-                cur = line.split()[-1]
-            elif line.startswith('VmFlags:') and cur == '[vdso]':
-                vdso = 'sl' in line.split()[1:]
+    vdso = next((m.sealed for m in read_smaps('self') if m.path == '[vdso]'), None)
     check(js['system_mappings_sealed'] == vdso,
           f'system mappings: tool says {js["system_mappings_sealed"]}, [vdso] here says {vdso}')
 

@@ -4,13 +4,7 @@
 # Usage: test_run.sh AUTOSEAL LIBAUTOSEAL VERSION
 set -u
 tool=$1 lib=$2 version=$3
-fails=0
-ok() { echo "ok    $*"; }
-bad() { echo "FAIL  $*"; fails=$((fails + 1)); }
-expect() { # expect WHAT CONDITION...
-    local what=$1; shift
-    if "$@"; then ok "$what"; else bad "$what"; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 tmp=$(mktemp -d /tmp/autoseal-run.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 unset LD_PRELOAD AUTOSEAL_OPTIONS
@@ -95,5 +89,4 @@ expect "unknown command exits 2 (got $rc)" test $rc -eq 2
 "$tool" 2>/dev/null; rc=$?
 expect "no command exits 2 (got $rc)" test $rc -eq 2
 
-echo "$fails failed"
-test $fails -eq 0
+finish

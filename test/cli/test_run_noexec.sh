@@ -4,9 +4,7 @@
 # Usage: test_run_noexec.sh AUTOSEAL LIBAUTOSEAL
 set -u
 tool=$1 lib=$2
-fails=0
-ok() { echo "ok    $*"; }
-bad() { echo "FAIL  $*"; fails=$((fails + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 tmp=$(mktemp -d /tmp/autoseal-noexec.XXXXXX)
 mounted=
 cleanup() { [[ -n $mounted ]] && umount "$tmp/lib"; rm -rf "$tmp"; }
@@ -34,5 +32,4 @@ if grep -q 'event=startup' "$tmp/out"; then
 else
     ok "the library did not load (no startup line)"
 fi
-echo "$fails failed"
-test $fails -eq 0
+finish

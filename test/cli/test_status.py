@@ -17,9 +17,11 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from smaps_oracle import DELETED, read_smaps  # noqa: E402
+
 PAGE = os.sysconf('SC_PAGESIZE')
 
-HDR = re.compile(r'^([0-9a-f]+)-([0-9a-f]+) (\S{4}) ([0-9a-f]+) ([0-9a-f]+):([0-9a-f]+) (\d+)\s*(.*)$')
 failures = []
 
 
@@ -30,18 +32,11 @@ def check(cond, what):
 
 
 def read_maps(pid):
-    maps = []
-    with open(f'/proc/{pid}/smaps') as f:
-        for line in f:
-            line = line.rstrip('\n')
-            m = HDR.match(line)
-            if m:
-                maps.append(dict(start=int(m[1], 16), end=int(m[2], 16), perms=m[3],
-                                 offset=int(m[4], 16), dev=(m[5], m[6]), inode=int(m[7]), path=m[8],
-                                 sealed=False, obj=None))
-            elif line.startswith('VmFlags:'):
-                maps[-1]['sealed'] = 'sl' in line[len('VmFlags:'):].split()
-    return maps
+    """The mappings of /proc/PID/smaps (test/lib/smaps_oracle.py) as dicts."""
+    return [dict(start=m.start, end=m.end, perms=m.perms, offset=m.offset,
+                 dev=tuple(m.dev.split(':', 1)), inode=m.inode,
+                 path=m.path + (DELETED if m.deleted else ''), sealed=m.sealed, obj=None)
+            for m in read_smaps(pid)]
 
 
 def elf_headers(pid, m):

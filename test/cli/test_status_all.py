@@ -13,6 +13,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from smaps_oracle import read_smaps  # noqa: E402
+
 tool, lib, sleeper, seccomp_run = sys.argv[1:5]
 fails = 0
 
@@ -35,24 +38,17 @@ def start(argv, env):
 def ro_sealed_from_smaps(pid):
     """(sealed, total) bytes of the non-writable mappings of ELF files."""
     sealed = total = 0
-    cur = None
-    with open(f"/proc/{pid}/smaps") as f:
-        for line in f:
-            m = re.match(r"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) \S+ \S+ (\d+)\s*(.*)$", line)
-            if m:
-                cur = None
-                if m.group(4) != "0" and m.group(5).startswith("/") and "w" not in m.group(3):
-                    try:
-                        lo, hi = int(m.group(1), 16), int(m.group(2), 16)
-                        with open(f"/proc/{pid}/map_files/{lo:x}-{hi:x}", "rb") as e:
-                            if e.read(4) == b"\x7fELF":
-                                cur = int(m.group(2), 16) - int(m.group(1), 16)
-                                total += cur
-                    except OSError:
-                        pass
-            elif line.startswith("VmFlags:") and cur is not None:
-                if "sl" in line.split()[1:]:
-                    sealed += cur
+    for m in read_smaps(pid):
+        if not m.file_backed or m.writable:
+            continue
+        try:
+            with open(f"/proc/{pid}/map_files/{m.start:x}-{m.end:x}", "rb") as e:
+                if e.read(4) != b"\x7fELF":
+                    continue
+        except OSError:
+            continue
+        total += m.size
+        sealed += m.size if m.sealed else 0
     return sealed, total
 
 

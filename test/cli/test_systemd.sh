@@ -4,10 +4,7 @@
 # Usage: test_systemd.sh AUTOSEAL LIBAUTOSEAL FIXTURES_DIR
 set -u
 tool=$1 lib=$2 fix=$3
-fails=0
-ok() { echo "ok    $*"; }
-bad() { echo "FAIL  $*"; fails=$((fails + 1)); }
-expect() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 command -v systemd-analyze >/dev/null || { echo "FAIL: systemd-analyze missing"; exit 1; }
 tmp=$(mktemp -d /tmp/autoseal-systemd.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -108,5 +105,4 @@ if [[ ! -d /run/systemd/system ]]; then
         bash -c "test $rc -eq 1 && grep -q 'needs a running systemd' '$tmp/err'"
 fi
 
-echo "$fails failed"
-test $fails -eq 0
+finish

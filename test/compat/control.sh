@@ -2,7 +2,7 @@
 # Control: proves the checker can fail, on a live process measured from
 # outside (the other tests' second path).
 #  - python3 under mode=off: the default-profile expectation must FAIL and
-#    "nothing sealed" (libautoseal.so's own policy page aside) must hold;
+#    "nothing sealed" (libautoseal.so's own frozen page aside) must hold;
 #  - python3 under profile=default: "nothing sealed" must FAIL and the
 #    default-profile expectation must hold.
 # shellcheck source-path=SCRIPTDIR source=lib.sh

@@ -48,7 +48,15 @@ export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres PGDATABASE=postgres
 pgbench -i -s 1 -q >"$TMP/init.log" 2>&1 || fail "pgbench -i failed: $(tail -3 "$TMP/init.log")"
 pgbench -T 5 -c 4 -j 2 -n >"$TMP/bench.log" 2>&1 &
 bench=$!
-sleep 2
+# measure once pgbench's 4 clients are connected (each has its backend)
+deadline=$((SECONDS + 30)) clients=0
+while :; do
+    clients=$(psql -XAtq -c "select count(*) from pg_stat_activity where application_name = 'pgbench'" 2>/dev/null) || clients=0
+    [[ ${clients:-0} -ge 4 ]] && break
+    kill -0 "$bench" 2>/dev/null || fail "pgbench ended before its 4 clients were seen: $(tail -5 "$TMP/bench.log")"
+    ((SECONDS < deadline)) || fail "pgbench's 4 clients not connected after 30 s (saw ${clients:-0})"
+    sleep 0.1
+done
 mapfile -t pids < <(family_of "$master")
 [[ ${#pids[@]} -ge 5 ]] || fail "expected the postmaster, its helpers and backends; found ${#pids[@]} processes"
 MEASURE_ARGS=--ignore-vanished measure_pids server "${pids[@]}"

@@ -29,7 +29,7 @@ makes the exit status 1 when it does not hold; keys are
 startup_ro, startup_all, later_ro, later_all, image_ro, image_all and
 process (every mapping of the process, image or not).  --exclude-path
 leaves an object out of every sum (the control leaves out libautoseal.so
-itself, whose policy page is locked and sealed even under mode=off).
+itself, whose frozen page is locked and sealed even under mode=off).
 
 Exit status: 0 all expectations hold, 1 an expectation failed, 2 usage or
 read error (a process that vanished, no smaps, ...).
@@ -43,101 +43,12 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from smaps_oracle import read_elf, read_smaps  # noqa: E402
+
 PAGE = os.sysconf("SC_PAGE_SIZE")
-PT_LOAD = 1
-PT_INTERP = 3
-PT_GNU_RELRO = 0x6474E552
 KEYS = ("startup_ro", "startup_all", "later_ro", "later_all", "image_ro",
         "image_all", "process")
-HEADER = re.compile(
-    r"^([0-9a-f]+)-([0-9a-f]+)\s+(\S{4})\s+([0-9a-f]+)\s+(\S+)\s+(\d+)\s*(.*)$")
-
-
-class Mapping:
-    __slots__ = ("start", "end", "perms", "offset", "inode", "path", "flags")
-
-    def __init__(self, start, end, perms, offset, inode, path):
-        self.start, self.end, self.perms = start, end, perms
-        self.offset, self.inode, self.path = offset, inode, path
-        self.flags = set()
-
-    @property
-    def size(self):
-        return self.end - self.start
-
-    @property
-    def sealed(self):
-        return "sl" in self.flags
-
-    @property
-    def writable(self):
-        return self.perms[1] == "w"
-
-    @property
-    def file_backed(self):
-        return self.inode != 0 and self.path.startswith("/")
-
-
-def read_smaps(pid):
-    maps = []
-    with open(f"/proc/{pid}/smaps", encoding="utf-8", errors="replace") as f:
-        for line in f:
-            m = HEADER.match(line)
-            if m:
-                path = m.group(7).strip()
-                if path.endswith(" (deleted)"):
-                    path = path[: -len(" (deleted)")]
-                maps.append(Mapping(int(m.group(1), 16), int(m.group(2), 16),
-                                    m.group(3), int(m.group(4), 16),
-                                    int(m.group(6)), path))
-            elif line.startswith("VmFlags:") and maps:
-                # tokenise: "sl" must be a whole flag, never a substring
-                maps[-1].flags = set(line.split(":", 1)[1].split())
-    return maps
-
-
-class ElfInfo:
-    __slots__ = ("loads", "relro", "interp", "wsegs")
-
-    def __init__(self):
-        self.loads = []      # (p_offset, p_vaddr, p_memsz) of each PT_LOAD
-        self.wsegs = []      # (p_vaddr, p_memsz) of each writable PT_LOAD
-        self.relro = None    # (p_vaddr, p_memsz) of PT_GNU_RELRO
-        self.interp = None   # PT_INTERP string
-
-
-def read_elf(paths):
-    """Program headers of the first readable path, None when it is not an
-    ELF object (or none can be read)."""
-    for src in paths:
-        try:
-            with open(src, "rb") as f:
-                eh = f.read(64)
-                if len(eh) < 64 or eh[:4] != b"\x7fELF":
-                    return None
-                info = ElfInfo()
-                if eh[4] != 2 or eh[5] != 1:  # ELFCLASS64, little endian only
-                    return info
-                phoff, = struct.unpack_from("<Q", eh, 32)
-                phentsize, phnum = struct.unpack_from("<HH", eh, 54)
-                f.seek(phoff)
-                ph = f.read(phentsize * phnum)
-                for i in range(phnum):
-                    p_type, _fl, p_offset, p_vaddr, _pa, p_filesz, p_memsz, _al = \
-                        struct.unpack_from("<IIQQQQQQ", ph, i * phentsize)
-                    if p_type == PT_LOAD:
-                        info.loads.append((p_offset, p_vaddr, p_memsz))
-                        if _fl & 2:  # PF_W
-                            info.wsegs.append((p_vaddr, p_memsz))
-                    elif p_type == PT_GNU_RELRO:
-                        info.relro = (p_vaddr, p_memsz)
-                    elif p_type == PT_INTERP:
-                        f.seek(p_offset)
-                        info.interp = f.read(p_filesz).rstrip(b"\0").decode(errors="replace")
-            return info
-        except OSError:
-            continue
-    return None
 
 
 def section_range(path, name):

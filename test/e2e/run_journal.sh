@@ -5,27 +5,19 @@
 # log=journal without it falls back to /dev/log.
 set -euo pipefail
 lib=$1
+testlib=$(cd "$(dirname "${BASH_SOURCE[0]}")/../lib" && pwd)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 command -v unshare >/dev/null || { echo "FAIL unshare missing"; exit 1; }
-cat > "$tmp/listen.py" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-open(sys.argv[2] + ".ready", "w").close()
-s.settimeout(10)
-data, _ = s.recvfrom(65536)
-open(sys.argv[2], "wb").write(data)
-PY
 # run_in_ns SOCKET OPTIONS: one datagram received on SOCKET from /bin/true
 run_in_ns() {
     rm -f "$tmp/msg" "$tmp/msg.ready"
     unshare -m --propagation private bash -c '
         mount -t tmpfs none /run; mount -t tmpfs none /dev
         mkdir -p /run/systemd/journal
-        timeout 20 python3 "$1/listen.py" "$2" "$1/msg" & pid=$!
+        timeout 20 python3 "$5/dgram_listen.py" "$2" "$1/msg" & pid=$!
         for _ in $(seq 200); do [[ -e "$1/msg.ready" ]] && break; sleep 0.05; done
         LD_PRELOAD="$3" AUTOSEAL_OPTIONS="$4" /bin/true 2>"$1/stderr"
-        wait $pid' _ "$tmp" "$1" "$lib" "$2"
+        wait $pid' _ "$tmp" "$1" "$lib" "$2" "$testlib"
 }
 fail() { echo "FAIL $*"; cat "$tmp/msg" 2>/dev/null | tr '\n' '|'; echo; exit 1; }
 

@@ -3,6 +3,7 @@
 # /dev/log, received here in a private mount namespace with its own /dev).
 set -euo pipefail
 lib=$1
+testlib=$(cd "$(dirname "${BASH_SOURCE[0]}")/../lib" && pwd)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 sumline='event=startup mode=enforce'
 
@@ -47,22 +48,13 @@ echo "ok none"
 # default target without a journal socket is syslog, warnings only: a bad option is reported there,
 # nothing on stderr
 if ! command -v unshare >/dev/null; then echo "FAIL unshare missing"; exit 1; fi
-cat > "$tmp/listen.py" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-open(sys.argv[2] + ".ready", "w").close()
-s.settimeout(10)
-data, _ = s.recvfrom(4096)
-open(sys.argv[2], "wb").write(data)
-PY
 unshare -m --propagation private bash -c '
     mount -t tmpfs none /dev
     mount -t tmpfs none /run  # no journal socket: the default is syslog
-    python3 "$1/listen.py" /dev/log "$1/syslog.msg" & pid=$!
+    python3 "$3/dgram_listen.py" /dev/log "$1/syslog.msg" & pid=$!
     for _ in $(seq 100); do [[ -e "$1/syslog.msg.ready" ]] && break; sleep 0.05; done
     LD_PRELOAD="$2" AUTOSEAL_OPTIONS=bogus=1 /bin/true 2>"$1/stderr"
-    wait $pid' _ "$tmp" "$lib"
+    wait $pid' _ "$tmp" "$lib" "$testlib"
 [[ ! -s $tmp/stderr ]] || { echo "FAIL syslog: stderr not empty"; cat "$tmp/stderr"; exit 1; }
 grep -q '^<12>autoseal\[[0-9]*\]: prog=true level=warn event=bad-config .*unknown key .bogus.' "$tmp/syslog.msg" \
     || { echo "FAIL syslog message: $(cat "$tmp/syslog.msg" 2>/dev/null)"; exit 1; }

@@ -12,6 +12,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "../lib/seccomp_one.h"
+
 int main(int argc, char **argv)
 {
     if (argc < 4 || strcmp(argv[2], "--") != 0) {
@@ -29,15 +31,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bad action %s\n", argv[1]);
         return 2;
     }
-    struct sock_filter f[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 462, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, action),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    struct sock_fprog prog = {.len = sizeof f / sizeof f[0], .filter = f};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+    if (seccomp_one(462, action) != 0) {
         perror("seccomp");
         return 1;
     }

@@ -8,9 +8,7 @@ HOST_PREFIX=${HOST_PREFIX-}
 unset LD_PRELOAD AUTOSEAL_OPTIONS AUTOSEAL_CONFIG
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 show() { sed 's/^/    /' "$1" | head -n 20 >&2; }
 T() { timeout 60 "$@"; }
 
@@ -90,5 +88,4 @@ else
     bad "audit dlopen: rc=$rc, $n would=seal lines for the plugin"; show "$tmp/audit.err"
 fi
 
-echo "host.sh: $failures failed"
-exit $((failures > 0))
+finish

@@ -5,25 +5,19 @@ non-writable image mappings of the given objects sealed (VmFlags sl)?
 usage: smaps_sealed.py PID LIB OBJECT_SUBSTRING...
 Prints one line per object; exit 0 only if LIB is mapped and every named
 object has at least one non-writable file mapping and all of them are sealed."""
+import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from smaps_oracle import read_smaps  # noqa: E402
+
 pid, lib, objs = sys.argv[1], sys.argv[2], sys.argv[3:]
-maps = []
-cur = None
-with open(f'/proc/{pid}/smaps') as f:
-    for line in f:
-        first = line.split(' ', 1)[0]
-        if '-' in first and not line.startswith('VmFlags'):
-            parts = line.split()
-            cur = {'perms': parts[1], 'path': parts[5] if len(parts) > 5 else '', 'sl': False}
-            maps.append(cur)
-        elif line.startswith('VmFlags:') and cur is not None:
-            cur['sl'] = 'sl' in line.split()[1:]
-ok = any(m['path'] == lib for m in maps)
+maps = read_smaps(pid)
+ok = any(m.path == lib for m in maps)
 print(('ok    ' if ok else 'FAIL  ') + f'{lib} mapped in {pid}')
 for o in objs:
-    ro = [m for m in maps if o in m['path'] and 'w' not in m['perms']]
-    sealed = [m for m in ro if m['sl']]
+    ro = [m for m in maps if o in m.path and 'w' not in m.perms]
+    sealed = [m for m in ro if m.sealed]
     good = bool(ro) and len(sealed) == len(ro)
     ok = ok and good
     print(('ok    ' if good else 'FAIL  ') + f'{o}: {len(sealed)}/{len(ro)} non-writable mappings sealed')

@@ -16,10 +16,7 @@
 # usage: test_debian.sh SOURCE_DIR
 set -u
 src=$(cd "$1" && pwd)
-fails=0
-ok() { echo "ok    $*"; }
-bad() { echo "FAIL  $*"; fails=$((fails + 1)); }
-expect() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 die() { echo "FAIL  $*"; echo "$((fails + 1)) failed"; exit 1; }
 [[ $(id -u) -eq 0 ]] || die "needs root (chroot, dpkg -i into the chroot)"
 for t in lintian hardening-check unshare chroot python3 cc pkg-config; do
@@ -245,5 +242,4 @@ expect "dpkg --purge: no /etc/ld.so.preload (there was none)" test ! -e "$preloa
 expect "after purge programs run quietly" quiet_in_root /bin/true
 
 expect "host /etc/ld.so.preload untouched" test "$(cat /etc/ld.so.preload 2>/dev/null; echo "rc=$?")" = "$host_preload"
-echo "$fails failed"
-test $fails -eq 0
+finish

@@ -11,21 +11,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../lib/seccomp_one.h"
+
 int main(int argc, char **argv)
 {
     if (argc < 3 || strcmp(argv[1], "--") != 0) {
         fprintf(stderr, "usage: %s -- CMD [ARGS]\n", argv[0]);
         return 2;
     }
-    struct sock_filter f[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ptrace, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    struct sock_fprog prog = {.len = sizeof f / sizeof f[0], .filter = f};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+    if (seccomp_one(SYS_ptrace, SECCOMP_RET_ERRNO | EPERM) != 0) {
         perror("seccomp");
         return 1;
     }

@@ -19,6 +19,9 @@ import threading
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from smaps_oracle import read_smaps  # noqa: E402
+
 DEADLINE = 60.0
 FAILS = []
 
@@ -85,19 +88,8 @@ class Proc:
 
 
 def maps(pid):
-    """[(start, end, perms, path, sealed)] from /proc/PID/smaps."""
-    out = []
-    cur = None
-    with open("/proc/%d/smaps" % pid) as f:
-        for ln in f:
-            parts = ln.split()
-            if parts and "-" in parts[0] and len(parts) >= 5 and ":" in parts[3]:
-                s, e = (int(x, 16) for x in parts[0].split("-"))
-                cur = [s, e, parts[1], parts[5] if len(parts) > 5 else "", False]
-                out.append(cur)
-            elif ln.startswith("VmFlags:") and cur is not None:
-                cur[4] = "sl" in parts[1:]
-    return out
+    """[(start, end, perms, path, sealed)] from /proc/PID/smaps (test/lib/smaps_oracle.py)."""
+    return [[m.start, m.end, m.perms, m.path, m.sealed] for m in read_smaps(pid)]
 
 
 def image_maps(pid, path):

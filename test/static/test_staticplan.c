@@ -218,7 +218,7 @@ START_TEST(abi_tag)
 }
 END_TEST
 
-int main(void)
+static Suite *suite(void)
 {
     Suite *s = suite_create("staticplan");
     TCase *tc = tcase_create("core");
@@ -230,9 +230,7 @@ int main(void)
     tcase_add_test(tc, mprotect_covers);
     tcase_add_test(tc, abi_tag);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+#include "../lib/check_main.h"

@@ -24,8 +24,10 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from smaps_oracle import DELETED, parse_smaps  # noqa: E402
+
 PAGE = os.sysconf("SC_PAGE_SIZE")
-HEADER = re.compile(r"^([0-9a-f]+)-([0-9a-f]+)\s+(\S{4})\s+([0-9a-f]+)\s+(\S+)\s+(\d+)\s*(.*)$")
 _elf_cache = {}
 
 
@@ -75,38 +77,30 @@ def inspect(hpid):
         exe_key = (st.st_dev, st.st_ino)
     except OSError:
         exe, exe_key = "-", None
-    maps, cur = [], None
-    for line in smaps.splitlines():
-        m = HEADER.match(line)
-        if m:
-            start, end = int(m.group(1), 16), int(m.group(2), 16)
-            cur = {"start": start, "end": end, "perms": m.group(3), "dev": m.group(5),
-                   "inode": int(m.group(6)), "path": m.group(7).strip(), "sealed": False}
-            maps.append(cur)
-        elif line.startswith("VmFlags:") and cur is not None:
-            cur["sealed"] = "sl" in line.split()[1:]
+    maps = parse_smaps(smaps)
+    exe_path = exe[: -len(DELETED)] if exe.endswith(DELETED) else exe  # as parse_smaps gives it
     r = {"hpid": hpid, "cpid": cpid, "comm": comm, "exe": exe, "unit": unit,
          "seccomp": seccomp, "nmaps": len(maps),
-         "autoseal_mapped": any(os.path.basename(m["path"]).startswith("libautoseal.so")
+         "autoseal_mapped": any(os.path.basename(m.path).startswith("libautoseal.so")
                                 for m in maps),
          "ro_total": 0, "ro_sealed": 0, "ro_unsealed": 0, "exempt": 0,
          "writable_exe_total": 0, "writable_exe_sealed": 0}
     for m in maps:
-        if m["inode"] == 0 or not m["path"].startswith("/"):
+        if m.inode == 0 or not m.path.startswith("/"):
             continue
-        if not is_elf(hpid, m["start"], m["end"], m["dev"], m["inode"]):
+        if not is_elf(hpid, m.start, m.end, m.dev, m.inode):
             continue
-        size = m["end"] - m["start"]
-        if "w" in m["perms"]:
-            if exe_key and m["inode"] == exe_key[1] and m["path"] == exe:
+        size = m.end - m.start
+        if "w" in m.perms:
+            if exe_key and m.inode == exe_key[1] and m.path == exe_path:
                 r["writable_exe_total"] += size
-                r["writable_exe_sealed"] += size if m["sealed"] else 0
+                r["writable_exe_sealed"] += size if m.sealed else 0
             continue
         r["ro_total"] += size
-        if m["sealed"]:
+        if m.sealed:
             r["ro_sealed"] += size
-        elif (os.path.basename(m["path"]).startswith("ld-linux") and size <= PAGE
-              and m["perms"].startswith("r--") and r["exempt"] == 0):
+        elif (os.path.basename(m.path).startswith("ld-linux") and size <= PAGE
+              and m.perms.startswith("r--") and r["exempt"] == 0):
             r["exempt"] += 1
         else:
             r["ro_unsealed"] += size

@@ -24,10 +24,7 @@
 set -u
 tool=$1 lib=$2 src=$3 results=$4
 here=$(cd "$(dirname "$0")" && pwd)
-fails=0
-ok() { echo "ok    $*"; }
-bad() { echo "FAIL  $*"; fails=$((fails + 1)); }
-expect() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 
 [[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root (debootstrap, systemd-nspawn)"; exit 77; }
 for c in systemd-nspawn nsenter debootstrap promtool; do

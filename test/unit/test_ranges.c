@@ -212,4 +212,4 @@ static Suite *suite(void)
     return s;
 }
 
-#include "check_main.h"
+#include "../lib/check_main.h"

@@ -436,4 +436,4 @@ static Suite *suite(void)
     return s;
 }
 
-#include "check_main.h"
+#include "../lib/check_main.h"

@@ -1,4 +1,4 @@
-/* Shared main() for the Check unit tests: each test file defines
+/* Shared main() for the Check tests (unit, cli, static): each test file defines
  * `static Suite *suite(void)` and includes this at its end. */
 #ifndef AUTOSEAL_CHECK_MAIN_H
 #define AUTOSEAL_CHECK_MAIN_H
