@@ -40,3 +40,19 @@ bench_prog() {
     for ((i = 0; i < n; i++)); do libs+=("-lbs$i"); done
     cc -O2 -o "$d/prog_$n" "$d/prog_$n.c" -L"$d" -Wl,--no-as-needed "${libs[@]}" -Wl,-rpath,"$d"
 }
+
+# bench_floors DIR LIB: DIR/libsealfloor.so (bench/sealfloor.c) and
+# DIR/libshapefloor.so (bench/shapefloor.c, sized like LIB's .text,
+# .rodata, RELRO and .bss).
+bench_floors() {
+    local d="$1" lib="$2" sz
+    mkdir -p "$d"
+    cc "${BENCH_CFLAGS[@]}" -shared -fPIC -Wl,-z,relro,-z,now -o "$d/libsealfloor.so" "$BENCH_SRC/sealfloor.c"
+    sz() { readelf -SW "$lib" | awk -v s="$1" '$2 == s { print strtonum("0x" $6) }'; }
+    local text ro relro bss
+    text="$(sz .text)" ro="$(sz .rodata)" relro="$(sz .data.rel.ro)" bss="$(sz .bss)"
+    [[ -n "$text" && -n "$ro" && -n "$relro" && -n "$bss" ]] || die "cannot read the section sizes of $lib"
+    cc "${BENCH_CFLAGS[@]}" -fvisibility=hidden -shared -fPIC -Wl,-z,relro,-z,now -o "$d/libshapefloor.so" \
+        -DTEXT_BYTES="$text" -DRO_BYTES="$ro" -DRELRO_BYTES="$relro" -DBSS_BYTES="$bss" \
+        "$BENCH_SRC/shapefloor.c" -ldl
+}
