@@ -9,6 +9,7 @@ bench_tools() {
     mkdir -p "$d"
     [[ -x "$d/spawnbench" ]] || cc "${BENCH_CFLAGS[@]}" -o "$d/spawnbench" "$BENCH_SRC/spawnbench.c"
     [[ -x "$d/runtimebench" ]] || cc "${BENCH_CFLAGS[@]}" -o "$d/runtimebench" "$BENCH_SRC/runtimebench.c" -ldl
+    [[ -x "$d/faults" ]] || cc "${BENCH_CFLAGS[@]}" -o "$d/faults" "$BENCH_SRC/faults.c"
     [[ -x "$d/tiny" ]] || cc "${BENCH_CFLAGS[@]}" -o "$d/tiny" "$BENCH_SRC/tiny.c"
     [[ -f "$d/libempty.so" ]] || cc "${BENCH_CFLAGS[@]}" -shared -fPIC -o "$d/libempty.so" "$BENCH_SRC/empty.c"
     [[ -f "$d/libropage.so" ]] || cc "${BENCH_CFLAGS[@]}" -shared -fPIC -o "$d/libropage.so" "$BENCH_SRC/ropage.c"

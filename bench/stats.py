@@ -129,15 +129,48 @@ def met(ok):
 
 # ---------------------------------------------------------------- startup
 
+# ratios published for the startup rows: (candidate, reference, target or None)
+STARTUP_RATIOS = [
+    ("default", "empty", 1.04), ("default", "sealfloor", 1.02), ("sealfloor", "empty", None),
+    ("shapefloor", "empty", None), ("off", "shapefloor", 1.0), ("off", "empty", None),
+    ("config", "default", 1.01), ("syslog", "default", 1.01), ("journal", "default", 1.01),
+    ("file-ns", "env-ns", None), ("empty", "none", None),
+]
+
+
+def read_counts(path):
+    """NAME<TAB>numbers... lines (bench-startup.sh's .faults / .syscalls)"""
+    out = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                p = line.split()
+                if len(p) >= 2:
+                    out[p[0]] = [int(x) for x in p[1:]]
+    return out
+
+
 def cmd_startup(raw, base, cand, target):
     runs = read_raw(raw)
     for name in (base, cand):
         if name not in runs or not runs[name]:
             die("no runs for configuration %r in %s" % (name, raw))
-    print("%-10s %6s %12s %12s %12s" % ("config", "runs", "median_us", "p10_us", "p90_us"))
+    faults = read_counts(raw + ".faults")
+    calls = read_counts(raw + ".syscalls")
+    print("%-10s %6s %10s %10s %10s %8s %8s %6s" % ("config", "runs", "median_us", "p10_us",
+                                                   "p90_us", "faults", "syscalls", "mseal"))
     for name in sorted(runs):
         s = summary(list(runs[name].values()))
-        print("%-10s %6d %12s %12s %12s" % (name, s["n"], us(s["med"]), us(s["p10"]), us(s["p90"])))
+        fl = faults.get(name, ["-"])
+        sc = calls.get(name, ["-", "-"])
+        print("%-10s %6d %10s %10s %10s %8s %8s %6s" % (name, s["n"], us(s["med"]), us(s["p10"]),
+                                                       us(s["p90"]), fl[0], sc[0], sc[1]))
+    for c, b, t in STARTUP_RATIOS:
+        if c in runs and b in runs and (c, b) != (cand, base):
+            r, lo, hi = ratio_ci(runs[c], runs[b])
+            print("ratio %s/%s = %.4f (95%% CI %.4f-%.4f)%s" % (
+                c, b, r, lo, hi, "" if t is None else ", target <= %.2f: %s" % (
+                    t, "met" if r <= t else "NOT met")))
     r, lo, hi = ratio_ci(runs[cand], runs[base])
     if not finite(r):
         die("ratio is not a number")
