@@ -8,7 +8,7 @@
 #   off          libautoseal.so, AUTOSEAL_OPTIONS=mode=off
 #   default      libautoseal.so (default profile)
 #   config       default, with a configuration file (a global and one program section)
-#   syslog       default, log=syslog configured (nothing to log)
+#   syslog       default, log=syslog,loglevel=warn (nothing to log; log= alone means loglevel=info)
 #   journal      default, log=journal configured (nothing to log)
 #   env-ns       default by LD_PRELOAD, in a mount namespace with an overlay /etc
 #   file-ns      default by /etc/ld.so.preload, in a mount namespace whose overlay
@@ -92,8 +92,8 @@ cfgs=(none "$t" --
       off LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=mode=off "$t" --
       default LD_PRELOAD="$lib" "$t" --
       config LD_PRELOAD="$lib" AUTOSEAL_CONFIG="$tmp/autoseal.conf" "$t" --
-      syslog LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=syslog "$t" --
-      journal LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=journal "$t")
+      syslog LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=syslog,loglevel=warn "$t" --
+      journal LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=journal,loglevel=warn "$t")
 nscfgs=()
 if ((ns)); then
     nscfgs=(-- env-ns SPAWNBENCH_NS=/proc/$nsa/ns/mnt LD_PRELOAD="$lib" "$t"
@@ -132,8 +132,8 @@ if command -v strace >/dev/null; then
     trace off -- LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=mode=off "$t"
     trace default -- LD_PRELOAD="$lib" "$t"
     trace config -- LD_PRELOAD="$lib" AUTOSEAL_CONFIG="$tmp/autoseal.conf" "$t"
-    trace syslog -- LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=syslog "$t"
-    trace journal -- LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=journal "$t"
+    trace syslog -- LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=syslog,loglevel=warn "$t"
+    trace journal -- LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=journal,loglevel=warn "$t"
     if ((ns)); then
         trace env-ns nsenter -t "$nsa" -m -- LD_PRELOAD="$lib" "$t"
         trace file-ns nsenter -t "$nsb" -m -- "$t"

@@ -12,7 +12,7 @@ union as_frozen_page as_page
     __attribute__((aligned(AS_PAGE_ALIGN), section(".data.rel.ro.autoseal_frozen"))) = {
         .f = {.policy = {.mode = AS_MODE_ENFORCE, .loglevel = AS_LEVEL_WARN}}};
 
-static struct as_frozen staging;
+AS_HOT static struct as_frozen staging;
 
 struct as_frozen *as_frozen_staging(void)
 {

@@ -60,16 +60,24 @@ struct as_frozen {
     int avail;               /* enum as_avail */
     int filters_at_start;    /* seccomp filters at startup (-1: unknown) */
     bool acting;             /* this copy of libautoseal is the one that acts */
-    bool spans_overflow;     /* more startup RELRO ranges than spans */
     void *dl_real[AS_DL_COUNT];
     unsigned long adds0, subs0; /* dl_iterate_phdr counters the startup walk covered */
     struct as_ledger *ledger;   /* NULL: no tracker in this process */
-    unsigned nspans;
-    struct as_span spans[AS_FROZEN_SPANS];
+};
+
+/* RELRO ranges sealed at startup: written straight into the frozen page
+ * inside the constructor's window (no staging copy) */
+struct as_frozen_spans {
+    bool overflow; /* more startup RELRO ranges than spans */
+    unsigned n;
+    struct as_span s[AS_FROZEN_SPANS];
 };
 
 union as_frozen_page {
-    struct as_frozen f;
+    struct {
+        struct as_frozen f;
+        struct as_frozen_spans spans;
+    };
     unsigned char pad[AS_FROZEN_PAGES * AS_PAGE_ALIGN];
 };
 

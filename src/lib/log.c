@@ -13,11 +13,12 @@
 
 #include "fmt.h"
 #include "frozen.h"
+#include "sys.h"
 
-static const struct as_policy *log_policy;
-static bool log_privileged;
+AS_HOT static const struct as_policy *log_policy;
+AS_HOT static bool log_privileged;
 
-static const char *const level_names[] = {"error", "warn", "info", "debug"};
+static const char level_names[][6] = {"error", "warn", "info", "debug"}; /* no relocations */
 
 void as_log_configure(const struct as_policy *p, bool privileged)
 {

@@ -44,7 +44,7 @@ static bool object_contains(const struct dl_phdr_info *info, uintptr_t addr)
     return false;
 }
 
-static struct as_range own_relro; /* autoseal's own RELRO, found by the walk */
+AS_HOT static struct as_range own_relro; /* autoseal's own RELRO, found by the walk */
 
 bool as_objects_own_relro(struct as_range *out)
 {
