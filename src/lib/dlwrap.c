@@ -69,8 +69,14 @@ void *as_dl_real(int which)
 
 void as_dl_resolve_all(void)
 {
+    /* the constructor, before it stores the frozen page: straight into
+     * the staging copy (as_dl_real would read the frozen page first, and a
+     * read before the constructor's write costs it a second page fault) */
     for (int i = 0; i < AS_DL_COUNT; i++) {
-        (void)as_dl_real(i);
+        void **slot = &as_frozen_staging()->dl_real[i];
+        if (__atomic_load_n(slot, __ATOMIC_ACQUIRE) == NULL) {
+            __atomic_store_n(slot, lookup(i), __ATOMIC_RELEASE);
+        }
     }
 }
 

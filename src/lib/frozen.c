@@ -34,6 +34,11 @@ int as_frozen_open(void)
     return as_sys_mprotect((uintptr_t)&as_page, sizeof as_page, PROT_READ | PROT_WRITE);
 }
 
+void as_frozen_touch(void)
+{
+    __atomic_store_n(&as_page.f.stored, 0u, __ATOMIC_RELAXED);
+}
+
 int as_frozen_close(void)
 {
     return as_sys_mprotect((uintptr_t)&as_page, sizeof as_page, PROT_READ);

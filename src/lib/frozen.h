@@ -130,6 +130,8 @@ bool as_frozen_overlaps(uintptr_t start, uintptr_t end);
  * Closing makes them read-only again; sealing follows. */
 int as_frozen_open(void);
 int as_frozen_close(void);
+/* Inside the window: the first access to the page, a write (one fault). */
+void as_frozen_touch(void);
 int as_frozen_seal(void);
 
 /* The constructor reserves the ledger (read-only, zero); NULL on failure. */
