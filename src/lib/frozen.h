@@ -73,9 +73,20 @@ struct as_frozen_spans {
     struct as_span s[AS_FROZEN_SPANS];
 };
 
+/* Objects the startup walk sealed whole (their keys, as_object_key):
+ * safe points need not ask the kernel about them.  More objects than
+ * keys: the rest are asked (more work, never less).  Before the spans, so
+ * that a small program writes only the frozen page's first page. */
+#define AS_FROZEN_OBJS 96
+struct as_frozen_objs {
+    unsigned n;
+    uintptr_t key[AS_FROZEN_OBJS];
+};
+
 union as_frozen_page {
     struct {
         struct as_frozen f;
+        struct as_frozen_objs objs;
         struct as_frozen_spans spans;
     };
     unsigned char pad[AS_FROZEN_PAGES * AS_PAGE_ALIGN];
@@ -133,6 +144,30 @@ int as_frozen_close(void);
 /* Inside the window: the first access to the page, a write (one fault). */
 void as_frozen_touch(void);
 int as_frozen_seal(void);
+
+/* Was this object sealed whole by the startup walk?  (sealed memory) */
+static inline bool as_frozen_obj_sealed(uintptr_t key)
+{
+    const struct as_frozen_objs *o = &as_page.objs;
+    unsigned n = __atomic_load_n(&o->n, __ATOMIC_ACQUIRE);
+    n = n > AS_FROZEN_OBJS ? AS_FROZEN_OBJS : n;
+    for (unsigned i = 0; i < n; i++) {
+        if (o->key[i] == key) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The startup walk, inside the constructor's window: note a sealed object. */
+static inline void as_frozen_note_sealed(uintptr_t key)
+{
+    struct as_frozen_objs *o = &as_page.objs;
+    if (!as_frozen_ready() && o->n < AS_FROZEN_OBJS) {
+        o->key[o->n] = key;
+        __atomic_store_n(&o->n, o->n + 1, __ATOMIC_RELEASE);
+    }
+}
 
 /* The constructor reserves the ledger (read-only, zero); NULL on failure. */
 struct as_ledger *as_ledger_reserve(void);
