@@ -49,7 +49,8 @@ bench_floors() {
     local d="$1" lib="$2" sz
     mkdir -p "$d"
     cc "${BENCH_CFLAGS[@]}" -shared -fPIC -Wl,-z,relro,-z,now -o "$d/libsealfloor.so" "$BENCH_SRC/sealfloor.c"
-    sz() { readelf -SW "$lib" | awk -v s="$1" '$2 == s { print strtonum("0x" $6) }'; }
+    # section sizes (hex in readelf's Size column; [NN] may be "[ N]", so from the end)
+    sz() { local h; h="$(readelf -SW "$lib" | sed 's/^ *\[ *[0-9]*\]//' | awk -v s="$1" '$1 == s { print $5 }')"; [[ -n "$h" ]] && echo $((16#$h)); }
     local text ro relro bss
     text="$(sz .text)" ro="$(sz .rodata)" relro="$(sz .data.rel.ro)" bss="$(sz .bss)"
     [[ -n "$text" && -n "$ro" && -n "$relro" && -n "$bss" ]] || die "cannot read the section sizes of $lib"
