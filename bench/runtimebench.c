@@ -3,6 +3,12 @@
  *   runtimebench [-s SCALE] PLUGIN.so
  *
  * Prints, one per line, OP <TAB> NS-PER-OPERATION for
+ *   first-dlopen  the first dlopen(RTLD_NOW) + dlsym of PLUGIN in this
+ *             process (one shot, before anything else: under autoseal the
+ *             dlsym is the safe point that makes it non-unloadable and seals it)
+ *   dlsym     dlsym of the plugin's entry point on an open handle
+ *   mseal     mseal(2) of one whole read-only anonymous mapping (what a
+ *             seal call costs the kernel; not interposed)
  *   mmap      an mmap(4 KiB, RW, private anonymous) + munmap pair
  *   mprotect  one mprotect of an anonymous page (toggling RW <-> R)
  *   dlopen    a dlopen(RTLD_NOW) + dlsym + call + dlclose cycle of PLUGIN
@@ -87,6 +93,35 @@ static void op_dlopen(long n)
     }
 }
 
+static void *plugin_handle;
+
+static void op_dlsym(long n)
+{
+    for (long i = 0; i < n; i++) {
+        if (dlsym(plugin_handle, "autoseal_bench_plugin") == NULL) {
+            fprintf(stderr, "runtimebench: dlsym: %s\n", dlerror());
+            exit(1);
+        }
+    }
+}
+
+/* read-only pages separated by PROT_NONE ones: each its own mapping */
+static char *seal_area;
+static long seal_next, seal_max;
+
+static void op_mseal(long n)
+{
+    for (long i = 0; i < n; i++) {
+        if (seal_next >= seal_max) {
+            fprintf(stderr, "runtimebench: mseal: out of pages\n");
+            exit(1);
+        }
+        if (syscall(462, seal_area + 2 * 4096 * seal_next++, 4096, 0) != 0) {
+            fail("runtimebench: mseal");
+        }
+    }
+}
+
 static long count_maps(void)
 {
     FILE *f = fopen("/proc/self/maps", "r");
@@ -144,6 +179,28 @@ int main(int argc, char **argv)
         return 2;
     }
     plugin = argv[optind];
+    /* first: nothing else has loaded the plugin or called dl* yet */
+    uint64_t f0 = now_ns();
+    plugin_handle = dlopen(plugin, RTLD_NOW | RTLD_LOCAL);
+    void *entry = plugin_handle ? dlsym(plugin_handle, "autoseal_bench_plugin") : NULL;
+    uint64_t f1 = now_ns();
+    if (entry == NULL) {
+        fprintf(stderr, "runtimebench: dlopen %s: %s\n", plugin, dlerror());
+        return 1;
+    }
+    printf("first-dlopen\t%.1f\n", (double)(f1 - f0));
+    timed("dlsym", op_dlsym, (long)(200000 * scale) + 1);
+    seal_max = (long)(3000 * scale) + 16;
+    seal_area = mmap(NULL, (size_t)(2 * 4096 * seal_max), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (seal_area == MAP_FAILED) {
+        fail("runtimebench: mmap");
+    }
+    for (long i = 0; i < seal_max; i++) {
+        if (mprotect(seal_area + (2 * i + 1) * 4096, 4096, PROT_NONE) != 0) {
+            fail("runtimebench: mprotect");
+        }
+    }
+    timed("mseal", op_mseal, (long)(2000 * scale) + 1);
     /* the toggled page sits between two PROT_NONE guard pages, so it never
      * merges with a neighbour: the same VMA work with and without a preload */
     char *g = mmap(NULL, 3 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -11,12 +11,16 @@
  * environment without LD_PRELOAD and AUTOSEAL_OPTIONS, plus the
  * configuration's VAR=VALUE pairs; stdin, stdout and stderr are /dev/null.
  * A child that does not exit with status 0 is an error (exit 1).
+ * SPAWNBENCH_NS=/proc/PID/ns/mnt (a pseudo-variable, not passed on): the
+ * child joins that mount namespace before its exec (vfork + setns + execve
+ * instead of posix_spawn; compare such configurations with each other).
  *
  * Output on stdout, one line per timed run: NAME <TAB> ITERATION <TAB> NS.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +34,7 @@ extern char **environ;
 
 struct config {
     const char *name;
+    int ns_fd; /* -1: posix_spawn in our own mount namespace */
     char **envp;
     char **argv;
 };
@@ -91,7 +96,17 @@ static void parse_config(int argc, char **argv, int *i, struct config *c)
             c->envp[nenv++] = *e;
         }
     }
+    c->ns_fd = -1;
     for (int v = 0; v < nvars; v++) {
+        const char *cv = argv[first_env + v];
+        if (strncmp(cv, "SPAWNBENCH_NS=", 14) == 0) {
+            c->ns_fd = open(cv + 14, O_RDONLY | O_CLOEXEC);
+            if (c->ns_fd < 0) {
+                fprintf(stderr, "spawnbench: %s: %s: %s\n", c->name, cv + 14, strerror(errno));
+                exit(1);
+            }
+            continue;
+        }
         c->envp[nenv++] = argv[first_env + v];
     }
     int first_arg = *i;
@@ -120,7 +135,22 @@ static uint64_t run_once(const struct config *c, const posix_spawn_file_actions_
     pid_t pid;
     int st;
     uint64_t t0 = now_ns();
-    int r = posix_spawn(&pid, c->argv[0], fa, NULL, c->argv, c->envp);
+    int r = 0;
+    if (c->ns_fd >= 0) {
+        pid = vfork();
+        if (pid == 0) {
+            int nul = open("/dev/null", O_RDWR);
+            if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0 ||
+                setns(c->ns_fd, CLONE_NEWNS) != 0) {
+                _exit(126);
+            }
+            execve(c->argv[0], c->argv, c->envp);
+            _exit(127);
+        }
+        r = pid < 0 ? errno : 0;
+    } else {
+        r = posix_spawn(&pid, c->argv[0], fa, NULL, c->argv, c->envp);
+    }
     if (r != 0) {
         fprintf(stderr, "spawnbench: %s: posix_spawn %s: %s\n", c->name, c->argv[0], strerror(r));
         exit(1);

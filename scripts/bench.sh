@@ -141,7 +141,7 @@ meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 # ------------------------------------------------------------ 1. startup
 log "1/5 startup of a /bin/true-sized program ($startup_runs runs)"
 "$AUTOSEAL_ROOT/scripts/bench-startup.sh" --runs "$startup_runs" --lib "$lib" \
-    --tools "$tools" --raw "$res/startup.raw" 2>/dev/null
+    --tools "$tools" --raw "$res/startup.raw" > "$res/startup.txt" 2>/dev/null
 
 # ------------------------------------------------------------ 2. scaling
 log "2/5 startup against the number of libraries (${sizes[*]}; $scaling_runs runs)"
@@ -214,7 +214,9 @@ for ((b = 0; b < rt_batches; b++)); do
         case "$c" in
         autoseal) pre=(env -u AUTOSEAL_OPTIONS LD_PRELOAD="$lib") ;;
         ropage) pre=(env -u AUTOSEAL_OPTIONS LD_PRELOAD="$tools/libropage.so") ;;
-        *) pre=(env -u LD_PRELOAD -u AUTOSEAL_OPTIONS) ;;
+        # the baseline is the empty preload, not no preload: without any
+        # preloaded library a fresh page merges with a neighbouring mapping
+        *) pre=(env -u AUTOSEAL_OPTIONS LD_PRELOAD="$tools/libempty.so") ;;
         esac
         "${pre[@]}" "$tools/runtimebench" -s "$rt_scale" "$tools/libplugin.so" > "$work/rt.out"
         while IFS=$'\t' read -r op v; do
@@ -222,6 +224,12 @@ for ((b = 0; b < rt_batches; b++)); do
         done < "$work/rt.out"
     done
 done
+
+# the mseal calls autoseal makes for the plugin's first dlopen (its own line)
+pc="$(env LD_PRELOAD="$lib" AUTOSEAL_OPTIONS=log=stderr,loglevel=info "$tools/runtimebench" -s 0.01 "$tools/libplugin.so" 2>&1 >/dev/null |
+    sed -n 's/.*event=dlopen-sealed .* calls=\([0-9]*\).*/\1/p' | head -n1)"
+[[ -n "$pc" ]] || die "no dlopen-sealed line for the plugin"
+meta plugin_seal_calls "$pc"
 
 # ------------------------------------------------------------ 4+5. services
 free_port() {

@@ -27,19 +27,20 @@ FILE_PREFIX = "file:"  # log=file:/ABSOLUTE/PATH: any path after the prefix
 
 
 def code_table(src):
-    """{key: set(values)} from policy.c (empty set: free-form, e.g. a glob)."""
+    """{key: set(values)} from policy.c (empty set: free-form, e.g. a glob):
+    the key table (keys[AS_KEY_...] = {"name", ...}) and the one value
+    table (names[] = {"value", AS_KEY_..., ...})."""
     text = open(os.path.join(src, "src/lib/policy.c"), encoding="utf-8").read()
-    arrays = {}
-    for m in re.finditer(r"static const struct enum_name (\w+)\[\] = \{(.*?)\};", text, re.S):
-        arrays[m.group(1)] = set(re.findall(r'\{"([^"]+)",', m.group(2)))
     km = re.search(r"static const struct key_desc keys\[\w+\] = \{(.*?)\n\};", text, re.S)
-    if not km or not arrays:
-        sys.exit("check-options: cannot find the key table and enum_name arrays in src/lib/policy.c")
-    table = {}
-    for name, arr in re.findall(r'\[AS_KEY_\w+\]\s*=\s*\{"([^"]+)",[^,]*,\s*(\w+)\}', km.group(1)):
-        if arr not in arrays:
-            sys.exit(f"check-options: policy.c: key {name} uses unknown value array {arr}")
-        table[name] = set(arrays[arr])
+    vm = re.search(r"static const struct enum_name names\[\] = \{(.*?)\n\};", text, re.S)
+    if not km or not vm:
+        sys.exit("check-options: cannot find the key table and the value table in src/lib/policy.c")
+    keyname = dict((k, n) for k, n in re.findall(r'\[(AS_KEY_\w+)\]\s*=\s*\{"([^"]+)"', km.group(1)))
+    table = {n: set() for n in keyname.values()}
+    for value, key in re.findall(r'\{"([^"]+)",\s*(AS_KEY_\w+),', vm.group(1)):
+        if key not in keyname:
+            sys.exit(f"check-options: policy.c: value {value} for unknown key {key}")
+        table[keyname[key]].add(value)
     if "log" in table and f'"{FILE_PREFIX}"' in text:
         table["log"].add(FILE_PREFIX)
     if not table:

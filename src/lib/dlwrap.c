@@ -17,8 +17,10 @@
 
 #include "log.h"
 #include "safepoint.h"
+#include "sys.h"
 
-static const char *const fn_names[AS_DL_COUNT] = {"dlopen", "dlmopen", "dlsym", "dlclose"};
+/* no pointer tables: nothing for ld.so to relocate */
+static const char fn_names[AS_DL_COUNT][8] = {"dlopen", "dlmopen", "dlsym", "dlclose"};
 
 /* What a trampoline jumps to when the real function cannot be found: a
  * function of autoseal's own text that fails (dlerror() then says nothing
@@ -32,9 +34,9 @@ static void *lookup(int which)
 {
     /* dlvsym is not interposed: RTLD_NEXT from here finds libc's (or the
      * next preloaded wrapper's) definition. */
-    static const char *const versions[] = {"GLIBC_2.34", "GLIBC_2.2.5", "GLIBC_2.17", NULL};
+    static const char versions[][12] = {"GLIBC_2.34", "GLIBC_2.2.5", "GLIBC_2.17"};
     void *f = NULL;
-    for (int i = 0; versions[i] && f == NULL; i++) {
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0] && f == NULL; i++) {
         f = dlvsym(RTLD_NEXT, fn_names[which], versions[i]);
     }
     if (f == NULL) {
@@ -67,8 +69,14 @@ void *as_dl_real(int which)
 
 void as_dl_resolve_all(void)
 {
+    /* the constructor, before it stores the frozen page: straight into
+     * the staging copy (as_dl_real would read the frozen page first, and a
+     * read before the constructor's write costs it a second page fault) */
     for (int i = 0; i < AS_DL_COUNT; i++) {
-        (void)as_dl_real(i);
+        void **slot = &as_frozen_staging()->dl_real[i];
+        if (__atomic_load_n(slot, __ATOMIC_ACQUIRE) == NULL) {
+            __atomic_store_n(slot, lookup(i), __ATOMIC_RELEASE);
+        }
     }
 }
 
@@ -81,8 +89,8 @@ uintptr_t as_object_key(const struct dl_phdr_info *info)
 
 #define EARLY_MAX 1024
 static uintptr_t early_keys[EARLY_MAX];
-static size_t nearly;
-static int early_state; /* 0 none, 1 taking, 2 taken, 3 too many objects */
+AS_HOT static size_t nearly;
+AS_HOT static int early_state; /* 0 none, 1 taking, 2 taken, 3 too many objects */
 
 static int early_cb(struct dl_phdr_info *info, size_t size, void *data)
 {

@@ -12,7 +12,7 @@ union as_frozen_page as_page
     __attribute__((aligned(AS_PAGE_ALIGN), section(".data.rel.ro.autoseal_frozen"))) = {
         .f = {.policy = {.mode = AS_MODE_ENFORCE, .loglevel = AS_LEVEL_WARN}}};
 
-static struct as_frozen staging;
+AS_HOT static struct as_frozen staging;
 
 struct as_frozen *as_frozen_staging(void)
 {
@@ -32,6 +32,11 @@ bool as_frozen_overlaps(uintptr_t start, uintptr_t end)
 int as_frozen_open(void)
 {
     return as_sys_mprotect((uintptr_t)&as_page, sizeof as_page, PROT_READ | PROT_WRITE);
+}
+
+void as_frozen_touch(void)
+{
+    __atomic_store_n(&as_page.f.stored, 0u, __ATOMIC_RELAXED);
 }
 
 int as_frozen_close(void)

@@ -60,16 +60,35 @@ struct as_frozen {
     int avail;               /* enum as_avail */
     int filters_at_start;    /* seccomp filters at startup (-1: unknown) */
     bool acting;             /* this copy of libautoseal is the one that acts */
-    bool spans_overflow;     /* more startup RELRO ranges than spans */
     void *dl_real[AS_DL_COUNT];
     unsigned long adds0, subs0; /* dl_iterate_phdr counters the startup walk covered */
     struct as_ledger *ledger;   /* NULL: no tracker in this process */
-    unsigned nspans;
-    struct as_span spans[AS_FROZEN_SPANS];
+};
+
+/* RELRO ranges sealed at startup: written straight into the frozen page
+ * inside the constructor's window (no staging copy) */
+struct as_frozen_spans {
+    bool overflow; /* more startup RELRO ranges than spans */
+    unsigned n;
+    struct as_span s[AS_FROZEN_SPANS];
+};
+
+/* Objects the startup walk sealed whole (their keys, as_object_key):
+ * safe points need not ask the kernel about them.  More objects than
+ * keys: the rest are asked (more work, never less).  Before the spans, so
+ * that a small program writes only the frozen page's first page. */
+#define AS_FROZEN_OBJS 96
+struct as_frozen_objs {
+    unsigned n;
+    uintptr_t key[AS_FROZEN_OBJS];
 };
 
 union as_frozen_page {
-    struct as_frozen f;
+    struct {
+        struct as_frozen f;
+        struct as_frozen_objs objs;
+        struct as_frozen_spans spans;
+    };
     unsigned char pad[AS_FROZEN_PAGES * AS_PAGE_ALIGN];
 };
 
@@ -122,7 +141,33 @@ bool as_frozen_overlaps(uintptr_t start, uintptr_t end);
  * Closing makes them read-only again; sealing follows. */
 int as_frozen_open(void);
 int as_frozen_close(void);
+/* Inside the window: the first access to the page, a write (one fault). */
+void as_frozen_touch(void);
 int as_frozen_seal(void);
+
+/* Was this object sealed whole by the startup walk?  (sealed memory) */
+static inline bool as_frozen_obj_sealed(uintptr_t key)
+{
+    const struct as_frozen_objs *o = &as_page.objs;
+    unsigned n = __atomic_load_n(&o->n, __ATOMIC_ACQUIRE);
+    n = n > AS_FROZEN_OBJS ? AS_FROZEN_OBJS : n;
+    for (unsigned i = 0; i < n; i++) {
+        if (o->key[i] == key) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The startup walk, inside the constructor's window: note a sealed object. */
+static inline void as_frozen_note_sealed(uintptr_t key)
+{
+    struct as_frozen_objs *o = &as_page.objs;
+    if (!as_frozen_ready() && o->n < AS_FROZEN_OBJS) {
+        o->key[o->n] = key;
+        __atomic_store_n(&o->n, o->n + 1, __ATOMIC_RELEASE);
+    }
+}
 
 /* The constructor reserves the ledger (read-only, zero); NULL on failure. */
 struct as_ledger *as_ledger_reserve(void);

@@ -31,8 +31,8 @@ void as_ledger_add_span(uintptr_t start, uintptr_t end)
     }
     if (!as_frozen_ready()) {
         /* the constructor, inside its window over the frozen page */
-        struct as_frozen *f = &as_page.f;
-        add_span(f->spans, &f->nspans, AS_FROZEN_SPANS, &f->spans_overflow, start, end);
+        struct as_frozen_spans *f = &as_page.spans;
+        add_span(f->s, &f->n, AS_FROZEN_SPANS, &f->overflow, start, end);
     } else if (L != NULL) {
         add_span(L->spans, &L->nspans, AS_LEDGER_SPANS, &L->spans_overflow, start, end);
     }
@@ -52,12 +52,11 @@ static int overlap_in(const struct as_span *spans, unsigned n, unsigned cap, uin
 
 int as_ledger_span_overlap(uintptr_t start, uintptr_t end)
 {
-    const struct as_frozen *f = as_frozen();
-    if (overlap_in(f->spans, __atomic_load_n(&f->nspans, __ATOMIC_ACQUIRE), AS_FROZEN_SPANS,
-                   start, end)) {
+    const struct as_frozen_spans *f = &as_page.spans;
+    if (overlap_in(f->s, __atomic_load_n(&f->n, __ATOMIC_ACQUIRE), AS_FROZEN_SPANS, start, end)) {
         return 1;
     }
-    bool overflow = f->spans_overflow;
+    bool overflow = f->overflow;
     const struct as_ledger *l = as_ledger();
     if (l != NULL) {
         if (overlap_in(l->spans, __atomic_load_n(&l->nspans, __ATOMIC_ACQUIRE), AS_LEDGER_SPANS,

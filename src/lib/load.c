@@ -150,12 +150,15 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     if (enforce) {
         st->avail = as_avail_at_startup(&st->filters_at_start);
     }
-    /* the clock (vDSO pages) only when the summary line will be written */
-    bool timed = as_log_enabled(AS_LEVEL_INFO);
-    uint64_t t0 = timed ? as_now_us() : 0;
     struct as_walk_result res;
     memset(&res, 0, sizeof res);
 
+    /* the clock (vDSO pages) only when the summary line will be written;
+     * asked of the staging policy (the one about to be stored), not through
+     * the frozen page: that page is first touched inside the window, by a
+     * write - one page fault, where a read first would cost two */
+    bool timed = as_log_enabled_for(p, AS_LEVEL_INFO);
+    uint64_t t0 = timed ? as_now_us() : 0;
     int wr = as_frozen_open();
     if (wr != 0) {
         /* the policy cannot be made tamper-proof here: seal nothing rather
@@ -165,6 +168,7 @@ __attribute__((constructor)) static void autoseal_ctor(void)
         errno = saved;
         return;
     }
+    as_frozen_touch();
     if ((enforce && st->avail == AS_AVAIL_YES) || audit) {
         const uintptr_t *keys = NULL;
         size_t nkeys = 0;
@@ -228,7 +232,9 @@ __attribute__((constructor)) static void autoseal_ctor(void)
     if (p->inherit == AS_INHERIT_NO || as_privileged()) {
         as_drop_from_environment(p->inherit == AS_INHERIT_NO);
     }
-    if (!st->acting) {
+    if (!as_log_enabled(AS_LEVEL_INFO)) {
+        /* nothing to say: not even the arguments are worth computing */
+    } else if (!st->acting) {
         as_log(AS_LEVEL_INFO, "event=startup mode=dormant msg=\"another copy of libautoseal is loaded first and acts\"");
     } else if (p->mode == AS_MODE_OFF) {
         as_log(AS_LEVEL_INFO, "event=startup mode=off config=%s section=%u", as_config_used(),

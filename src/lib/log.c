@@ -13,11 +13,12 @@
 
 #include "fmt.h"
 #include "frozen.h"
+#include "sys.h"
 
-static const struct as_policy *log_policy;
-static bool log_privileged;
+AS_HOT static const struct as_policy *log_policy;
+AS_HOT static bool log_privileged;
 
-static const char *const level_names[] = {"error", "warn", "info", "debug"};
+static const char level_names[][6] = {"error", "warn", "info", "debug"}; /* no relocations */
 
 void as_log_configure(const struct as_policy *p, bool privileged)
 {
@@ -32,13 +33,17 @@ static const struct as_policy *current(void)
     return as_frozen_ready() ? &as_frozen()->policy : log_policy;
 }
 
-bool as_log_enabled(int level)
+bool as_log_enabled_for(const struct as_policy *p, int level)
 {
-    const struct as_policy *p = current();
     if (p == NULL || p->log == AS_LOG_NONE) {
         return false;
     }
     return level <= p->loglevel;
+}
+
+bool as_log_enabled(int level)
+{
+    return as_log_enabled_for(current(), level);
 }
 
 static void write_all(int fd, const char *s, size_t n)

@@ -15,6 +15,8 @@ void as_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 
 /* Would a message at this level be written? */
 bool as_log_enabled(int level);
+/* The same for a given policy (the constructor asks its staging copy). */
+bool as_log_enabled_for(const struct as_policy *p, int level);
 
 /* journald native-protocol fields for one message (log=journal): PRIORITY,
  * SYSLOG_IDENTIFIER=autoseal, SYSLOG_FACILITY and one AUTOSEAL_KEY=value

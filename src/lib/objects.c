@@ -44,7 +44,7 @@ static bool object_contains(const struct dl_phdr_info *info, uintptr_t addr)
     return false;
 }
 
-static struct as_range own_relro; /* autoseal's own RELRO, found by the walk */
+AS_HOT static struct as_range own_relro; /* autoseal's own RELRO, found by the walk */
 
 bool as_objects_own_relro(struct as_range *out)
 {
@@ -241,7 +241,12 @@ static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
         }
     }
     /* NULL: the main program's name is looked up only if something needs it */
-    return as_seal_object(&c->sc, info, is_main_program(info) ? NULL : info->dlpi_name, c->res);
+    unsigned long sealed = c->res->objects_sealed;
+    int r = as_seal_object(&c->sc, info, is_main_program(info) ? NULL : info->dlpi_name, c->res);
+    if (!c->sc.dry_run && c->res->objects_sealed > sealed && c->res->st.unavailable == 0) {
+        as_frozen_note_sealed(as_object_key(info)); /* safe points need not probe it */
+    }
+    return r;
 }
 
 void as_seal_loaded(const struct as_policy *p, const uintptr_t *keys, size_t nkeys,

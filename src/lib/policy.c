@@ -5,55 +5,58 @@
 
 #include "fmt.h"
 
+/* Name tables without pointers: in .rodata, nothing for ld.so to relocate
+ * (a relocated table costs the library a dirty page at every exec). */
 struct enum_name {
-    const char *name;
+    char name[12];
+    unsigned char key; /* enum as_key */
     int value;
 };
 
-static const struct enum_name modes[] = {
-    {"enforce", AS_MODE_ENFORCE}, {"audit", AS_MODE_AUDIT}, {"off", AS_MODE_OFF}, {NULL, 0}};
-static const struct enum_name profiles[] = {
-    {"default", AS_PROFILE_DEFAULT}, {"strict", AS_PROFILE_STRICT}, {"jit", AS_PROFILE_JIT}, {NULL, 0}};
-static const struct enum_name logs[] = {
-    {"syslog", AS_LOG_SYSLOG}, {"stderr", AS_LOG_STDERR}, {"none", AS_LOG_NONE},
-    {"journal", AS_LOG_JOURNAL}, {"auto", AS_LOG_AUTO}, {NULL, 0}};
-static const struct enum_name levels[] = {
-    {"error", AS_LEVEL_ERROR}, {"warn", AS_LEVEL_WARN}, {"info", AS_LEVEL_INFO},
-    {"debug", AS_LEVEL_DEBUG}, {NULL, 0}};
-static const struct enum_name datas[] = {{"keep", AS_DATA_KEEP}, {"seal", AS_DATA_SEAL}, {NULL, 0}};
-static const struct enum_name ldsos[] = {{"safe", AS_LDSO_SAFE}, {"all", AS_LDSO_ALL}, {NULL, 0}};
-static const struct enum_name dlopens[] = {
-    {"promote", AS_DLOPEN_PROMOTE}, {"keep", AS_DLOPEN_KEEP}, {"off", AS_DLOPEN_OFF}, {NULL, 0}};
-static const struct enum_name execs[] = {
-    {"keep", AS_EXEC_KEEP}, {"seal-file", AS_EXEC_SEAL_FILE}, {"seal", AS_EXEC_SEAL}, {NULL, 0}};
-static const struct enum_name wxs[] = {{"allow", AS_WX_ALLOW}, {"deny", AS_WX_DENY}, {NULL, 0}};
-static const struct enum_name execmems[] = {
-    {"allow", AS_EXECMEM_ALLOW}, {"deny", AS_EXECMEM_DENY}, {"kernel", AS_EXECMEM_KERNEL}, {NULL, 0}};
-static const struct enum_name inherits[] = {{"yes", AS_INHERIT_YES}, {"no", AS_INHERIT_NO}, {NULL, 0}};
-static const struct enum_name vdsos[] = {{"keep", AS_VDSO_KEEP}, {"seal", AS_VDSO_SEAL}, {NULL, 0}};
-static const struct enum_name no_values[] = {{NULL, 0}};
+static const struct enum_name names[] = {
+    {"enforce", AS_KEY_MODE, AS_MODE_ENFORCE}, {"audit", AS_KEY_MODE, AS_MODE_AUDIT},
+    {"off", AS_KEY_MODE, AS_MODE_OFF},
+    {"default", AS_KEY_PROFILE, AS_PROFILE_DEFAULT}, {"strict", AS_KEY_PROFILE, AS_PROFILE_STRICT},
+    {"jit", AS_KEY_PROFILE, AS_PROFILE_JIT},
+    {"syslog", AS_KEY_LOG, AS_LOG_SYSLOG}, {"stderr", AS_KEY_LOG, AS_LOG_STDERR},
+    {"none", AS_KEY_LOG, AS_LOG_NONE}, {"journal", AS_KEY_LOG, AS_LOG_JOURNAL},
+    {"auto", AS_KEY_LOG, AS_LOG_AUTO},
+    {"error", AS_KEY_LOGLEVEL, AS_LEVEL_ERROR}, {"warn", AS_KEY_LOGLEVEL, AS_LEVEL_WARN},
+    {"info", AS_KEY_LOGLEVEL, AS_LEVEL_INFO}, {"debug", AS_KEY_LOGLEVEL, AS_LEVEL_DEBUG},
+    {"keep", AS_KEY_DATA, AS_DATA_KEEP}, {"seal", AS_KEY_DATA, AS_DATA_SEAL},
+    {"safe", AS_KEY_LDSO, AS_LDSO_SAFE}, {"all", AS_KEY_LDSO, AS_LDSO_ALL},
+    {"promote", AS_KEY_DLOPEN, AS_DLOPEN_PROMOTE}, {"keep", AS_KEY_DLOPEN, AS_DLOPEN_KEEP},
+    {"off", AS_KEY_DLOPEN, AS_DLOPEN_OFF},
+    {"keep", AS_KEY_EXEC, AS_EXEC_KEEP}, {"seal-file", AS_KEY_EXEC, AS_EXEC_SEAL_FILE},
+    {"seal", AS_KEY_EXEC, AS_EXEC_SEAL},
+    {"allow", AS_KEY_WX, AS_WX_ALLOW}, {"deny", AS_KEY_WX, AS_WX_DENY},
+    {"allow", AS_KEY_EXECMEM, AS_EXECMEM_ALLOW}, {"deny", AS_KEY_EXECMEM, AS_EXECMEM_DENY},
+    {"kernel", AS_KEY_EXECMEM, AS_EXECMEM_KERNEL},
+    {"yes", AS_KEY_INHERIT, AS_INHERIT_YES}, {"no", AS_KEY_INHERIT, AS_INHERIT_NO},
+    {"keep", AS_KEY_VDSO, AS_VDSO_KEEP}, {"seal", AS_KEY_VDSO, AS_VDSO_SEAL},
+};
+#define NNAMES (sizeof names / sizeof names[0])
 
 struct key_desc {
-    const char *name;
-    size_t offset;                 /* of the int field in struct as_policy */
-    const struct enum_name *values;
+    char name[12];
+    size_t offset; /* of the int field in struct as_policy */
 };
 
 #define FIELD(f) offsetof(struct as_policy, f)
 static const struct key_desc keys[AS_KEY_COUNT] = {
-    [AS_KEY_MODE] = {"mode", FIELD(mode), modes},
-    [AS_KEY_PROFILE] = {"profile", FIELD(profile), profiles},
-    [AS_KEY_LOG] = {"log", FIELD(log), logs},
-    [AS_KEY_LOGLEVEL] = {"loglevel", FIELD(loglevel), levels},
-    [AS_KEY_DATA] = {"data", FIELD(data), datas},
-    [AS_KEY_LDSO] = {"ldso-relro", FIELD(ldso), ldsos},
-    [AS_KEY_DLOPEN] = {"dlopen", FIELD(dlopen), dlopens},
-    [AS_KEY_EXEC] = {"exec", FIELD(exec), execs},
-    [AS_KEY_WX] = {"wx", FIELD(wx), wxs},
-    [AS_KEY_EXECMEM] = {"execmem", FIELD(execmem), execmems},
-    [AS_KEY_INHERIT] = {"inherit", FIELD(inherit), inherits},
-    [AS_KEY_EXCLUDE] = {"exclude", 0, no_values},
-    [AS_KEY_VDSO] = {"vdso", FIELD(vdso), vdsos},
+    [AS_KEY_MODE] = {"mode", FIELD(mode)},
+    [AS_KEY_PROFILE] = {"profile", FIELD(profile)},
+    [AS_KEY_LOG] = {"log", FIELD(log)},
+    [AS_KEY_LOGLEVEL] = {"loglevel", FIELD(loglevel)},
+    [AS_KEY_DATA] = {"data", FIELD(data)},
+    [AS_KEY_LDSO] = {"ldso-relro", FIELD(ldso)},
+    [AS_KEY_DLOPEN] = {"dlopen", FIELD(dlopen)},
+    [AS_KEY_EXEC] = {"exec", FIELD(exec)},
+    [AS_KEY_WX] = {"wx", FIELD(wx)},
+    [AS_KEY_EXECMEM] = {"execmem", FIELD(execmem)},
+    [AS_KEY_INHERIT] = {"inherit", FIELD(inherit)},
+    [AS_KEY_EXCLUDE] = {"exclude", 0},
+    [AS_KEY_VDSO] = {"vdso", FIELD(vdso)},
 };
 
 static int add_exclude(struct as_policy *p, const char *glob, size_t len)
@@ -88,11 +91,11 @@ static bool eq(const char *a, size_t alen, const char *lit)
     return alen == l && memcmp(a, lit, l) == 0;
 }
 
-static const char *enum_to_name(const struct enum_name *t, int v)
+static const char *enum_to_name(int key, int v)
 {
-    for (; t->name; t++) {
-        if (t->value == v) {
-            return t->name;
+    for (size_t i = 0; i < NNAMES; i++) {
+        if (names[i].key == key && names[i].value == v) {
+            return names[i].name;
         }
     }
     return "?";
@@ -100,12 +103,12 @@ static const char *enum_to_name(const struct enum_name *t, int v)
 
 const char *as_mode_name(int mode)
 {
-    return enum_to_name(modes, mode);
+    return enum_to_name(AS_KEY_MODE, mode);
 }
 
 const char *as_profile_name(int profile)
 {
-    return enum_to_name(profiles, profile);
+    return enum_to_name(AS_KEY_PROFILE, profile);
 }
 
 const char *as_key_name(enum as_key key)
@@ -113,12 +116,14 @@ const char *as_key_name(enum as_key key)
     return key < AS_KEY_COUNT ? keys[key].name : "?";
 }
 
-static size_t values_list(const struct enum_name *t, char *buf, size_t len)
+static size_t values_list(int key, char *buf, size_t len)
 {
     size_t n = 0;
-    for (; t->name; t++) {
-        n += as_fmt(buf + (n < len ? n : len), n < len ? len - n : 0, "%s%s",
-                    n ? "|" : "", t->name);
+    for (size_t i = 0; i < NNAMES; i++) {
+        if (names[i].key == key) {
+            n += as_fmt(buf + (n < len ? n : len), n < len ? len - n : 0, "%s%s",
+                        n ? "|" : "", names[i].name);
+        }
     }
     return n;
 }
@@ -160,15 +165,15 @@ int as_settings_set(struct as_settings *s, const char *key, size_t keylen,
             s->set |= 1u << k;
             return 0;
         }
-        for (const struct enum_name *e = keys[k].values; e->name; e++) {
-            if (eq(val, vallen, e->name)) {
+        for (const struct enum_name *e = names; e < names + NNAMES; e++) {
+            if (e->key == k && eq(val, vallen, e->name)) {
                 *field(&s->v, (enum as_key)k) = e->value;
                 s->set |= 1u << k;
                 return 0;
             }
         }
         char list[128];
-        values_list(keys[k].values, list, sizeof list);
+        values_list(k, list, sizeof list);
         as_fmt(err, errlen, "bad value '%.*s' for key '%s' (expected %s%s)",
                (int)(vallen > 64 ? 64 : vallen), val, keys[k].name, list,
                k == AS_KEY_LOG ? "|file:PATH" : "");
@@ -358,7 +363,7 @@ size_t as_policy_format(const struct as_policy *p, char *buf, size_t len)
             continue;
         }
         n += as_fmt(b, l, "%s%s=%s", n ? "," : "", keys[k].name,
-                    enum_to_name(keys[k].values, *cfield(p, (enum as_key)k)));
+                    enum_to_name(k, *cfield(p, (enum as_key)k)));
     }
     return n;
 }

@@ -71,7 +71,8 @@ static int collect_cb(struct dl_phdr_info *info, size_t size, void *data)
     struct collect_ctx *c = data;
     (void)size;
     uintptr_t key = as_object_key(info);
-    if (as_ledger_has_obj(key) || !as_object_wanted(&c->sc, info)) {
+    /* the frozen list first: it is mapped already, the ledger's table may not be */
+    if (as_frozen_obj_sealed(key) || !as_object_wanted(&c->sc, info) || as_ledger_has_obj(key)) {
         return 0;
     }
     if (as_object_probe_sealed(info, c->sc.page) == 1) {

@@ -20,12 +20,12 @@
 /* 0: nothing yet, 1: being resolved, 2: resolved.  Forging it only makes
  * autoseal resolve again into the staging copy, which is no longer read
  * once the frozen page is stored. */
-static int resolve_state;
+AS_HOT static int resolve_state;
 
 #define AS_MAX_PENDING 8
 static char pending[AS_MAX_PENDING][256];
-static int npending;
-static int dropped;
+AS_HOT static int npending;
+AS_HOT static int dropped;
 
 static void collect_error(void *ctx, const char *msg)
 {
@@ -44,7 +44,7 @@ static void collect_error(void *ctx, const char *msg)
 }
 
 static char exe_buf[4096];
-static int exe_state; /* 0 unknown, 1 known, -1 unavailable */
+AS_HOT static int exe_state; /* 0 unknown, 1 known, -1 unavailable */
 
 const char *as_program_path(void)
 {

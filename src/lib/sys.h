@@ -14,6 +14,11 @@
 #define __NR_mseal 462 /* x86-64, arm64 and every asm-generic architecture */
 #endif
 
+/* Small variables the constructor touches: kept together in .data, in the
+ * page ld.so writes anyway (relocations, zeroing the tail of the page), so
+ * that startup takes no page faults on scattered .bss pages. */
+#define AS_HOT __attribute__((section(".data.autoseal_hot")))
+
 long as_syscall6(long nr, long a, long b, long c, long d, long e, long f);
 
 static inline long as_syscall3(long nr, long a, long b, long c)
