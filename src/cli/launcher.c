@@ -21,20 +21,15 @@
 #include "seal.h"
 #include "smaps.h"
 #include "staticplan.h"
+#include "sys.h"
 #include "tracee.h"
 #include "util.h"
 
-#ifndef PR_SET_MDWE
-#define PR_SET_MDWE 65
-#endif
-#ifndef PR_MDWE_REFUSE_EXEC_GAIN
-#define PR_MDWE_REFUSE_EXEC_GAIN (1UL << 0)
-#endif
 #ifndef PTRACE_O_EXITKILL
 #define PTRACE_O_EXITKILL (1 << 20)
 #endif
 
-#define NR_MSEAL 462
+#define NR_MSEAL __NR_mseal /* sys.h */
 /* System calls the program may make before its RELRO is protected. */
 #define RELRO_FOLLOW_MAX 10000
 

@@ -41,15 +41,6 @@ static bool acting_instance(void)
     return global == &as_own_abi;
 }
 
-#ifndef PR_SET_MDWE
-#define PR_SET_MDWE 65
-#endif
-#ifndef PR_MDWE_REFUSE_EXEC_GAIN
-#define PR_MDWE_REFUSE_EXEC_GAIN (1UL << 0)
-#endif
-#ifndef PR_MDWE_NO_INHERIT
-#define PR_MDWE_NO_INHERIT (1UL << 1)
-#endif
 
 /* execmem=kernel: the kernel's own W^X (Linux 6.3+), so that raw system
  * calls are covered too.  NO_INHERIT (6.6+) keeps it from children. */

@@ -114,12 +114,10 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
 {
 #define NAME (name != NULL ? name : object_name(info))
     if (as_is_vdso(c, info)) {
-        res->skipped++;
         return 0;
     }
     const char *glob;
     if (excluded(c, info, name, &glob)) {
-        res->skipped++;
         as_log(AS_LEVEL_INFO, "event=excluded object=%s glob=%s", NAME, glob);
         return 0;
     }

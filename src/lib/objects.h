@@ -16,7 +16,6 @@ struct as_walk_result {
     unsigned long objects;        /* objects considered */
     unsigned long objects_sealed; /* objects with every range sealed */
     unsigned long objects_partial;/* objects with holes or failures */
-    unsigned long skipped;        /* vDSO and objects without segments */
     struct as_seal_stats st;
 };
 

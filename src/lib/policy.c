@@ -344,26 +344,10 @@ void as_policy_resolve(struct as_policy *out, const struct as_settings *layers, 
     }
 }
 
-size_t as_policy_format(const struct as_policy *p, char *buf, size_t len)
+const char *as_policy_value_name(const struct as_policy *p, enum as_key key)
 {
-    size_t n = 0;
-    for (int k = 0; k < AS_KEY_COUNT; k++) {
-        char *b = buf + (n < len ? n : len);
-        size_t l = n < len ? len - n : 0;
-        if (k == AS_KEY_EXCLUDE) {
-            for (unsigned g = 0; g < p->nexclude; g++) {
-                b = buf + (n < len ? n : len);
-                l = n < len ? len - n : 0;
-                n += as_fmt(b, l, "%sexclude=%s", n ? "," : "", p->exclude[g]);
-            }
-            continue;
-        }
-        if (k == AS_KEY_LOG && p->log == AS_LOG_FILE) {
-            n += as_fmt(b, l, "%slog=file:%s", n ? "," : "", p->log_path);
-            continue;
-        }
-        n += as_fmt(b, l, "%s%s=%s", n ? "," : "", keys[k].name,
-                    enum_to_name(k, *cfield(p, (enum as_key)k)));
+    if (key >= AS_KEY_COUNT || key == AS_KEY_EXCLUDE) {
+        return "?";
     }
-    return n;
+    return enum_to_name((int)key, *cfield(p, key));
 }

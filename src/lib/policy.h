@@ -100,7 +100,11 @@ const char *as_mode_name(int mode);
 const char *as_profile_name(int profile);
 const char *as_key_name(enum as_key key);
 
-/* Render the policy as "key=value,..." into buf. Returns bytes needed. */
+/* The name of the value key has in p ("?" for exclude or a bad key). */
+const char *as_policy_value_name(const struct as_policy *p, enum as_key key);
+
+/* Render the policy as "key=value,..." into buf. Returns bytes needed.
+ * (policy_format.c: in autoseal_core, not in the preload library.) */
 size_t as_policy_format(const struct as_policy *p, char *buf, size_t len);
 
 #endif

@@ -19,6 +19,17 @@
  * that startup takes no page faults on scattered .bss pages. */
 #define AS_HOT __attribute__((section(".data.autoseal_hot")))
 
+/* PR_SET_MDWE (Linux 6.3+), not in every libc's headers. */
+#ifndef PR_SET_MDWE
+#define PR_SET_MDWE 65
+#endif
+#ifndef PR_MDWE_REFUSE_EXEC_GAIN
+#define PR_MDWE_REFUSE_EXEC_GAIN (1UL << 0)
+#endif
+#ifndef PR_MDWE_NO_INHERIT
+#define PR_MDWE_NO_INHERIT (1UL << 1)
+#endif
+
 long as_syscall6(long nr, long a, long b, long c, long d, long e, long f);
 
 static inline long as_syscall3(long nr, long a, long b, long c)
