@@ -228,7 +228,11 @@ static int walk_cb(struct dl_phdr_info *info, size_t size, void *data)
 {
     struct walk_ctx *c = data;
     (void)size;
-    if (c->keys != NULL) {
+    /* the program and ld.so are never dlopen'ed (and cannot be promoted):
+     * always startup objects, even when the early snapshot overflowed */
+    bool fixed = is_main_program(info) ||
+                 (c->sc.ldso_base && object_contains(info, c->sc.ldso_base));
+    if (c->keys != NULL && !fixed) {
         uintptr_t k = as_object_key(info);
         size_t i = 0;
         while (i < c->nkeys && c->keys[i] != k) {
