@@ -111,6 +111,7 @@ struct seal_sel {
     struct as_walk_result *res;
     struct as_seal_ctx sc;
     bool stop;
+    unsigned recorded; /* objects added to the ledger (they drop out) */
 };
 
 static int seal_selected_cb(struct dl_phdr_info *info, size_t size, void *data)
@@ -129,6 +130,7 @@ static int seal_selected_cb(struct dl_phdr_info *info, size_t size, void *data)
         }
         if (s->res->objects_sealed > before || s->sc.dry_run) {
             as_ledger_add_obj(k); /* audit: logged once */
+            s->recorded++;
         }
         return 0;
     }
@@ -219,7 +221,7 @@ void as_promote_new(const struct as_policy *pol, struct as_walk_result *res)
                        "event=not-sealed object=%s reason=%s", p->named ? p->name : "?", why);
             }
         }
-        unsigned long before = res->objects_sealed;
+        unsigned recorded = 0;
         if (nk > 0) {
             struct seal_sel s = {.n = nk, .res = res};
             as_seal_ctx_init(&s.sc, pol);
@@ -227,12 +229,13 @@ void as_promote_new(const struct as_policy *pol, struct as_walk_result *res)
             if (s.stop) {
                 return;
             }
+            recorded = s.recorded;
         }
         if (!c.more) {
             return;
         }
-        /* the ones sealed this round are recorded and drop out */
-        skip += (unsigned)c.n - (unsigned)(res->objects_sealed - before);
+        /* the ones recorded this round drop out of the candidates */
+        skip += (unsigned)c.n - recorded;
     }
 }
 

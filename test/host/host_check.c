@@ -19,6 +19,8 @@
  *       dlopen PLUGIN through a path of more than 300 bytes
  *   host_check execmem
  *       exit 0 iff an anonymous PROT_EXEC mapping is refused (EACCES)
+ *   host_check many PLUGIN
+ *       one dlopen bringing 41 new objects: all sealed
  *   host_check vdso sealed|unsealed
  *       the kernel's system mappings are (not) sealed
  *
@@ -550,6 +552,37 @@ static int vdso_check(bool want)
     return seen >= 2 && bad == 0 ? 0 : 1;
 }
 
+/* One dlopen that brings in 41 new objects (a plugin and 40 dependencies,
+ * more than one safe-point batch): every one of them sealed. */
+static int many(const char *plugin)
+{
+    deadline(60, "many");
+    void *h = dlopen(plugin, RTLD_NOW);
+    void *f = h ? dlsym(h, "host_big_value") : NULL;
+    if (f == NULL) {
+        fprintf(stderr, "dlopen/dlsym %s: %s\n", plugin, dlerror());
+        return 1;
+    }
+    int want = 41, found = 0, bad = 0;
+    for (int i = -1; i < 40; i++) {
+        char sym[32];
+        snprintf(sym, sizeof sym, i < 0 ? "host_big_value" : "host_dep%d", i);
+        void *s = dlsym(h, sym);
+        if (s == NULL) {
+            fprintf(stderr, "FAIL: %s not found\n", sym);
+            bad++;
+            continue;
+        }
+        found++;
+        if (sealed_at(s) != 1) {
+            fprintf(stderr, "FAIL: the object holding %s is not sealed\n", sym);
+            bad++;
+        }
+    }
+    printf("many: %d of %d objects found, %d not sealed\n", found, want, bad);
+    return found == want && bad == 0 ? 0 : 1;
+}
+
 /* mode=audit: a plugin loaded later is logged (host.sh), never sealed */
 static int audit_dlopen(const char *plugin)
 {
@@ -602,6 +635,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "execmem") == 0) {
         return execmem();
+    }
+    if (strcmp(cmd, "many") == 0 && argc >= 3) {
+        return many(argv[2]);
     }
     if (strcmp(cmd, "audit-dlopen") == 0 && argc >= 3) {
         return audit_dlopen(argv[2]);
