@@ -14,7 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "avail.h"
 #include "elfinfo.h"
+#include "frozen.h"
 #include "log.h"
 #include "preflight.h"
 #include "progpolicy.h"
@@ -523,34 +525,15 @@ fail_quiet:
 }
 
 /* Would mseal kill the program?  Its seccomp filter at exec is ours (the
- * child adds none): with a filter in force, a probe child makes the call
- * first, so that a filter that kills on mseal costs the seals, not the
+ * child adds none).  The library's own startup check answers it: with a
+ * filter in force a probe child makes the call first, so that a filter that
+ * kills on mseal (or one that cannot be probed) costs the seals, not the
  * program. */
 static bool mseal_killed_by_filter(void)
 {
-    char *st = NULL;
-    size_t len = 0;
-    bool filtered = false;
-    if (read_file("/proc/self/status", 1 << 16, false, &st, &len) == 0) {
-        const char *s = strstr(st, "\nSeccomp:");
-        filtered = s && strtol(s + 9, NULL, 10) != 0;
-        free(st);
-    }
-    if (!filtered) {
-        return false;
-    }
-    pid_t pid = fork();
-    if (pid == 0) {
-        (void)syscall(NR_MSEAL, 0L, 0L, 0L);
-        _exit(0);
-    }
-    int w = 0;
-    if (pid < 0) {
-        return false;
-    }
-    while (waitpid(pid, &w, 0) < 0 && errno == EINTR) {
-    }
-    return WIFSIGNALED(w);
+    int filters;
+    int a = as_avail_at_startup(&filters);
+    return a == AS_AVAIL_NO_KILL || a == AS_AVAIL_NO_PROBE;
 }
 
 int launcher_run(const struct launch *l)
