@@ -519,20 +519,26 @@ static void p_heap_exec(struct report *r)
     mprotect_attack(r, pg, PROT_READ | PROT_WRITE | PROT_EXEC);
 }
 
-static void p_wx_mmap(struct report *r)
+/* A mapping an attack tried to create W+X (MAP_FAILED: refused). */
+static void judge_new_mapping(struct report *r, void *m, const char *what)
 {
-    void *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
-    r->err = m == MAP_FAILED ? errno : 0;
     if (m == MAP_FAILED) {
         r->effect = E_INTACT;
-        snprintf(r->note, sizeof r->note, "no mapping created");
+        snprintf(r->note, sizeof r->note, "%sno mapping created", what);
         return;
     }
     char p[5];
     perms_of((uintptr_t)m, p);
     r->effect = strncmp(p, "rwx", 3) == 0 ? E_CHANGED : E_INTACT;
-    snprintf(r->note, sizeof r->note, "new mapping %p %s", m, p);
+    snprintf(r->note, sizeof r->note, "%snew mapping %p %s", what, m, p);
+}
+
+static void p_wx_mmap(struct report *r)
+{
+    void *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    r->err = m == MAP_FAILED ? errno : 0;
+    judge_new_mapping(r, m, "");
 }
 
 static void p_wx_mprotect(struct report *r)
@@ -596,15 +602,7 @@ static void p_wx_mmap_raw(struct report *r)
     long m = syscall(SYS_mmap, 0l, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1l, 0l);
     r->err = m == -1 ? errno : 0;
-    if (m == -1) {
-        r->effect = E_INTACT;
-        snprintf(r->note, sizeof r->note, "no mapping created");
-        return;
-    }
-    char p[5];
-    perms_of((uintptr_t)m, p);
-    r->effect = strncmp(p, "rwx", 3) == 0 ? E_CHANGED : E_INTACT;
-    snprintf(r->note, sizeof r->note, "new mapping %#lx %s", (unsigned long)m, p);
+    judge_new_mapping(r, m == -1 ? MAP_FAILED : (void *)m, "raw syscall: ");
 }
 
 static void p_data_ro(struct report *r)
@@ -892,15 +890,9 @@ static void rwx_mmap_via(struct report *r, mmap_fn fn, const char *how)
     void *m = fn(NULL, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
                  -1, 0);
     r->err = m == MAP_FAILED ? errno : 0;
-    if (m == MAP_FAILED) {
-        r->effect = E_INTACT;
-        snprintf(r->note, sizeof r->note, "%s: no mapping created", how);
-        return;
-    }
-    char p[5];
-    perms_of((uintptr_t)m, p);
-    r->effect = strncmp(p, "rwx", 3) == 0 ? E_CHANGED : E_INTACT;
-    snprintf(r->note, sizeof r->note, "%s: new mapping %p %s", how, m, p);
+    char what[64];
+    snprintf(what, sizeof what, "%s: ", how);
+    judge_new_mapping(r, m, what);
 }
 
 static void *libc_handle(void)
@@ -964,16 +956,7 @@ static void p_deepbind_mmap_rwx(struct report *r)
         snprintf(r->note, sizeof r->note, "%.150s", dlerror());
         return;
     }
-    void *m = fn(&r->err);
-    if (m == MAP_FAILED) {
-        r->effect = E_INTACT;
-        snprintf(r->note, sizeof r->note, "RTLD_DEEPBIND library: no mapping created");
-        return;
-    }
-    char p[5];
-    perms_of((uintptr_t)m, p);
-    r->effect = strncmp(p, "rwx", 3) == 0 ? E_CHANGED : E_INTACT;
-    snprintf(r->note, sizeof r->note, "RTLD_DEEPBIND library: new mapping %p %s", m, p);
+    judge_new_mapping(r, fn(&r->err), "RTLD_DEEPBIND library: ");
 }
 #endif
 
