@@ -4,9 +4,9 @@
  * function, so glibc sees the program as the caller (RPATH/RUNPATH,
  * $ORIGIN, namespace, RTLD_NEXT).  A safe point reached while a dlopen of
  * this thread is still running (a constructor of an object being loaded
- * calls dlsym, say) is not safe: the trampolines record the stack slot of
- * dlopen's return address; while it still holds that address and we are
- * deeper on the stack, that dlopen has not returned. */
+ * calls dlsym, say) is not safe: the trampolines record the caller's stack
+ * pointer and dlopen's return address, and as_dl_nested() tells whether
+ * that dlopen has returned (see still_running()). */
 #define _GNU_SOURCE
 #include "dlwrap.h"
 
@@ -134,12 +134,55 @@ bool as_dl_early_snapshot(const uintptr_t **keys, size_t *n)
 
 #define MAX_RECS 16
 struct dl_rec {
-    void **slot;
-    void *ra;
+    uintptr_t sp; /* the caller's stack pointer at the call */
+    void *ra;     /* dlopen's return address into the caller */
 };
 static __thread struct dl_rec recs[MAX_RECS] __attribute__((tls_model("initial-exec")));
 static __thread int nrecs __attribute__((tls_model("initial-exec")));
 static __thread int overflow __attribute__((tls_model("initial-exec")));
+
+#if defined(__aarch64__)
+/* How far below the caller's stack pointer the real dlopen saves its
+ * return address (glibc 2.36: the first frame record of dlopen, 48 bytes
+ * down; another preloaded dlopen wrapper's frame may be larger). */
+#define RA_WINDOW 512
+/* a code address without pointer-authentication bits (user space text is
+ * below 2^48 with 48- and 52-bit address spaces alike) */
+#define AS_VA_MASK (((uintptr_t)1 << 48) - 1)
+#endif
+
+/* Is the dlopen recorded in r still running, seen from sp (an address in
+ * the current frame)?  Only a frame deeper than the dlopen's can be inside
+ * it.
+ *  x86-64: the call pushed the return address at r->sp; while the dlopen
+ *  runs the slot holds it, and once it returned the caller's next call
+ *  overwrites it.
+ *  aarch64: the return address is in x30; the real dlopen saves it in its
+ *  frame record below r->sp.  Running: some word of that window above sp
+ *  holds it (pointer authentication bits stripped).  A stale copy left by
+ *  a dlopen that returned makes it look running: the safe point waits for
+ *  a later one (more delay, never sealing inside a dlopen). */
+static bool still_running(const struct dl_rec *r, uintptr_t sp)
+{
+    if (sp >= r->sp) {
+        return false;
+    }
+#if defined(__aarch64__)
+    uintptr_t lo = r->sp - RA_WINDOW;
+    if (lo <= sp) {
+        lo = (sp + 8) & ~(uintptr_t)7;
+    }
+    uintptr_t want = (uintptr_t)r->ra & AS_VA_MASK;
+    for (uintptr_t a = lo; a < r->sp; a += 8) {
+        if ((*(const volatile uintptr_t *)a & AS_VA_MASK) == want) {
+            return true;
+        }
+    }
+    return false;
+#else
+    return *(void *const volatile *)r->sp == r->ra;
+#endif
+}
 
 bool as_dl_nested(void *sp)
 {
@@ -147,8 +190,7 @@ bool as_dl_nested(void *sp)
         nrecs = MAX_RECS;
     }
     while (nrecs > 0) {
-        struct dl_rec *r = &recs[nrecs - 1];
-        if ((uintptr_t)sp < (uintptr_t)r->slot && *(void *volatile *)r->slot == r->ra) {
+        if (still_running(&recs[nrecs - 1], (uintptr_t)sp)) {
             return true;
         }
         nrecs--;
@@ -157,7 +199,17 @@ bool as_dl_nested(void *sp)
     return false;
 }
 
-void *as_dl_enter(long which, void **ra_slot, long *regs)
+/* regs: the saved argument registers, in the trampoline's order */
+static long arg(const long *regs, int i)
+{
+#if defined(__x86_64__)
+    return regs[5 - i]; /* r9 r8 rcx rdx rsi rdi */
+#else
+    return regs[i]; /* x0 .. x7 */
+#endif
+}
+
+void *as_dl_enter(long which, void *sp, void *ra, long *regs)
 {
     int saved = errno;
     if (which < 0 || which >= AS_DL_COUNT) {
@@ -178,17 +230,17 @@ void *as_dl_enter(long which, void **ra_slot, long *regs)
         errno = saved;
         return fn;
     }
-    as_safe_point_dl((void *)ra_slot);
+    as_safe_point_dl(sp);
     if (opens) {
-        /* regs: r9 r8 rcx rdx rsi rdi */
-        const char *file = (const char *)(which == AS_DL_DLOPEN ? regs[5] : regs[4]);
-        long mode = which == AS_DL_DLOPEN ? regs[4] : regs[3];
+        int first = which == AS_DL_DLOPEN ? 0 : 1; /* dlmopen(lmid, file, mode) */
+        const char *file = (const char *)arg(regs, first);
+        long mode = arg(regs, first + 1);
         if ((mode & RTLD_NODELETE) && file != NULL) {
             as_safe_point_note_keep(file);
         }
         if (nrecs < MAX_RECS) {
-            recs[nrecs].slot = ra_slot;
-            recs[nrecs].ra = *ra_slot;
+            recs[nrecs].sp = (uintptr_t)sp;
+            recs[nrecs].ra = ra;
             nrecs++;
         } else {
             overflow = 1;
@@ -198,7 +250,7 @@ void *as_dl_enter(long which, void **ra_slot, long *regs)
     return fn;
 }
 
-#if !defined(__x86_64__)
+#if !defined(__x86_64__) && !defined(__aarch64__)
 void as_run_on_stack(void (*fn)(void *), void *arg, void *top)
 {
     (void)top;

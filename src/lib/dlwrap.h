@@ -7,9 +7,10 @@
 
 #include "frozen.h"
 
-/* Trampolines call this with the slot that holds their return address and
- * the saved argument registers; returns the function to tail-call. */
-void *as_dl_enter(long which, void **ra_slot, long *regs);
+/* Trampolines call this with the caller's stack pointer at the call, the
+ * return address into the caller and the saved argument registers; returns
+ * the function to tail-call. */
+void *as_dl_enter(long which, void *sp, void *ra, long *regs);
 
 /* The real function: from the frozen page once stored (never writable
  * after that), else looked up into the staging copy. */
@@ -33,8 +34,9 @@ bool as_dl_early_snapshot(const uintptr_t **keys, size_t *n);
 struct dl_phdr_info;
 uintptr_t as_object_key(const struct dl_phdr_info *info);
 
-/* x86-64: run fn(arg) with the stack pointer at top (autoseal's own stack
- * for safe-point work); elsewhere fn(arg) is simply called. */
+/* x86-64 and aarch64: run fn(arg) with the stack pointer at top
+ * (autoseal's own stack for safe-point work); elsewhere fn(arg) is simply
+ * called. */
 void as_run_on_stack(void (*fn)(void *), void *arg, void *top);
 
 #endif

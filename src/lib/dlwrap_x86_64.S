@@ -1,6 +1,7 @@
 /* dl* trampolines for x86-64.  Each saves the argument registers, asks
  * as_dl_enter() (C) for the real function - which also runs a safe point
- * and records where dlopen's return address lives - restores the registers
+ * and records the caller's stack pointer (the slot of dlopen's return
+ * address) and the return address - restores the registers
  * and jumps to the real function.  The jump is a genuine tail call: glibc
  * sees the program's return address, so RPATH/RUNPATH, $ORIGIN, the link
  * map namespace and dlsym(RTLD_NEXT) resolve exactly as without autoseal. */
@@ -21,7 +22,8 @@ name:                                           \
     subq $8, %rsp; .cfi_adjust_cfa_offset 8;    \
     movl $which, %edi;                          \
     leaq 56(%rsp), %rsi;                        \
-    leaq 8(%rsp), %rdx;                         \
+    movq 56(%rsp), %rdx;                        \
+    leaq 8(%rsp), %rcx;                         \
     call as_dl_enter;                           \
     addq $8, %rsp; .cfi_adjust_cfa_offset -8;   \
     popq %r9;  .cfi_adjust_cfa_offset -8;       \

@@ -115,7 +115,7 @@ static unsigned char work_stack[WORK_STACK] __attribute__((aligned(64)));
 static bool tracker_on(void)
 {
     const struct as_frozen *f = as_frozen();
-#if !defined(__x86_64__)
+#if !defined(__x86_64__) && !defined(__aarch64__)
     /* without the trampolines nested dlopen calls cannot be told apart:
      * objects loaded later are left unsealed on this architecture */
     return false;
