@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # aarch64: cross-build the library, the CLI and the unit tests with Debian's
 # gcc-aarch64-linux-gnu and run the unit tests under qemu-user, all inside a
-# Debian 12 chroot (the host gets no foreign architecture), then check that
-# the arm64 library degrades gracefully where mseal answers ENOSYS (as under
-# qemu-user): a preloaded program runs normally and autoseal logs
-# event=unavailable.
+# Debian 12 chroot (the host gets no foreign architecture); then, under
+# qemu-user with the arm64 library preloaded:
+#  - dlopen lookup semantics through the aarch64 dl* trampolines: the
+#    caller's RUNPATH/$ORIGIN, RTLD_NEXT of another preloaded library,
+#    dlmopen namespaces, fork (test/e2e/dl in its "lookup" mode: under
+#    qemu-user mseal is ENOSYS and /proc/self/smaps is the emulator's);
+#  - graceful degradation where mseal answers ENOSYS: a preloaded program
+#    runs normally and autoseal logs event=unavailable.
+# (unit_dlnest, among the unit tests, checks the trampolines' nesting
+# judgment against arm64 glibc's real dlopen.)
 #
 #   scripts/cross-aarch64.sh [WORK_DIR]      (default: build-cross)
 set -euo pipefail
@@ -61,7 +67,7 @@ xbuild() {
     return 1
 }
 xbuild cli-api-core autoseal_cli autoseal_api autoseal_api_static autoseal_core
-if xbuild unit-tests $unit_targets; then
+if xbuild unit-tests $unit_targets test_dlnest; then
     log "unit tests under qemu-aarch64"
     inroot ctest --test-dir /src/build-arm64 --output-on-failure -L '^unit$' --timeout 300 ||
         failed+=("unit-tests-under-qemu")
@@ -75,6 +81,27 @@ fi
 if ! $lib_ok; then
     log "aarch64 FAILED: ${failed[*]} (the ENOSYS check needs the library)"
     exit 1
+fi
+lib=/src/build-arm64/lib/libautoseal.so
+exports=$(inroot aarch64-linux-gnu-nm -D --defined-only "$lib" | awk '{print $3}' | sort | paste -sd' ')
+for f in dlopen dlmopen dlsym dlclose mmap mprotect; do
+    grep -qw "$f" <<<"$exports" || die "the arm64 library does not export $f (exports: $exports)"
+done
+if xbuild e2e-dl e2e_dl; then
+    log "dlopen lookup semantics through the aarch64 trampolines (qemu-user)"
+    dl=/src/build-arm64/test/e2e/dl
+    nexter=$dl/libe2e_nexter.so
+    for part in all runpath dlmopen fork; do
+        args=(lookup); [[ $part == all ]] || args+=("$part")
+        if out=$(inroot env -u LD_PRELOAD qemu-aarch64 -E LD_PRELOAD="$lib:$nexter" \
+                     -E AUTOSEAL_OPTIONS=log=none "$dl/e2e_dl" "${args[@]}" 2>&1) &&
+           grep -q '^PASS' <<<"$out" && ! grep -q '^FAIL' <<<"$out"; then
+            grep '^PASS' <<<"$out" | sed 's/^/    /'
+        else
+            echo "$out" | tail -n 20 >&2
+            failed+=("e2e-dl-$part")
+        fi
+    done
 fi
 log "graceful degradation: mseal is ENOSYS under qemu-user"
 cat >"$root/src/build-arm64/hello.c" <<'C'

@@ -7,7 +7,10 @@
 #   3. unit, e2e, attack and faults again on an ASan+UBSan build (build-san/)
 #   4. gcc and clang, Debug/Release/RelWithDebInfo with -Werror
 #      (build-matrix/), unit and e2e on the clang Release build
-#   5. the Debian packages (ctest label package: dpkg-buildpackage, lintian,
+#   5. aarch64: cross build with -Werror, unit tests and the dl* trampolines'
+#      lookup semantics under qemu-user, in a Debian 12 chroot
+#      (scripts/cross-aarch64.sh)
+#   6. the Debian packages (ctest label package: dpkg-buildpackage, lintian,
 #      install, enable and disable in a Debian 12 chroot)
 # Every stage runs; the script fails if any stage failed.
 set -uo pipefail
@@ -28,6 +31,7 @@ stage tests ctest --test-dir build --output-on-failure -j 2 --timeout 900 -LE '^
 stage static-analysis ./scripts/static-analysis.sh build
 stage sanitizers ./scripts/sanitize.sh
 stage build-matrix ./scripts/build-matrix.sh
+stage cross-aarch64 ./scripts/cross-aarch64.sh
 stage package ctest --test-dir build --output-on-failure --timeout 1800 -L '^package$'
 
 if ((${#failed[@]})); then

@@ -1,4 +1,7 @@
-/* Objects loaded after startup: e2e_dl sealed|unsealed
+/* Objects loaded after startup: e2e_dl sealed|unsealed|lookup
+ * (lookup: the lookup semantics only, no look at the mappings - under
+ * qemu-user, where /proc/self/smaps is the emulator's and mseal is ENOSYS:
+ * scripts/cross-aarch64.sh)
  *  - dlopen lookup semantics are unchanged (RUNPATH of the caller, RTLD_NEXT
  *    of another preloaded library, RTLD_NOLOAD, dlmopen namespaces);
  *  - a plugin is sealed once the program has called dlsym on it;
@@ -58,8 +61,13 @@ static void count_sealed(const char *suffix, int *sealed, int *open_)
     }
 }
 
+static bool lookup_only;
+
 static void expect_sealed(const char *suffix, bool want, const char *what)
 {
+    if (lookup_only) {
+        return;
+    }
     int s, o;
     count_sealed(suffix, &s, &o);
     if (want) {
@@ -71,12 +79,16 @@ static void expect_sealed(const char *suffix, bool want, const char *what)
 
 static int nmaps(void)
 {
+    if (lookup_only) {
+        return 0;
+    }
     return tmaps_read(0, maps, 4096);
 }
 
 int main(int argc, char **argv)
 {
     bool want = argc > 1 && strcmp(argv[1], "sealed") == 0;
+    lookup_only = argc > 1 && strcmp(argv[1], "lookup") == 0;
     bool runpath_only = argc > 2 && strcmp(argv[2], "runpath") == 0;
     CHECK(e2e_a_value() == 42, "libe2e_a"); /* keeps libe2e_a/b loaded */
 
@@ -197,8 +209,8 @@ int main(int argc, char **argv)
         }
     }
     int end = nmaps();
-    CHECK(end == after1, "mappings grew over 1000 cycles: %d after the first, %d at the end", after1, end);
-    if (!want) {
+    CHECK(lookup_only || end == after1, "mappings grew over 1000 cycles: %d after the first, %d at the end", after1, end);
+    if (!want && !lookup_only) {
         CHECK(end == base, "without autoseal dlclose unmaps: %d before, %d after", base, end);
     }
     printf("ok cycles base=%d first=%d end=%d\n", base, after1, end);
