@@ -29,12 +29,12 @@ static const char run_help[] =
     "setuid/setgid/file-capability program, or the library on a noexec mount.\n"
     "\n"
     "Static and static-pie programs (no dynamic loader runs, so LD_PRELOAD\n"
-    "cannot reach them) are sealed from outside instead: autoseal starts CMD\n"
-    "under ptrace, seals its text and read-only data before its first\n"
-    "instruction, its RELRO right after its own startup made it read-only,\n"
-    "then detaches and waits: CMD runs untraced, with its environment\n"
-    "unchanged; autoseal exits with CMD's status (or dies of its signal) and\n"
-    "forwards SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1 and SIGUSR2 to it.\n"
+    "cannot reach them) are sealed from outside instead: autoseal execs CMD\n"
+    "in its own process, and a short-lived helper traces it: it seals CMD's\n"
+    "text and read-only data before its first instruction, its RELRO right\n"
+    "after its own startup made it read-only, then detaches and exits.  CMD\n"
+    "runs untraced with the PID autoseal had, its environment, signals and\n"
+    "exit status unchanged.\n"
     "The configuration file and AUTOSEAL_OPTIONS apply as for the library\n"
     "(mode, exclude, data, execmem=kernel, vdso, log).  Privileged programs,\n"
     "refused ptrace or mseal, and other architectures than x86-64: one line\n"
@@ -112,11 +112,7 @@ int cmd_run(int argc, char **argv)
         struct launch l = {.path = path, .argv = argv + first,
                            .image = realpath(image, real) ? real : image};
         prog_policy(l.image, &s, &l.policy, &l.config_used);
-        int rc = launcher_run(&l);
-        free(image);
-        free(path);
-        sb_free(&opts);
-        return rc;
+        launcher_run(&l); /* execs the program */
     }
     free(image);
     const char *how;

@@ -216,9 +216,9 @@ static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
 }
 
 /* A process without libautoseal whose main program is static and has all
- * of its non-writable image sealed was sealed from outside: by the launcher
- * of 'autoseal run' when its parent is that launcher (the launcher stays
- * the parent), else by something else.  Fills p->how, or leaves it "". */
+ * of its non-writable image sealed was sealed from outside ('autoseal run'
+ * leaves no trace of itself: its helper has exited, the program has the
+ * PID it was started with).  Fills p->how, or leaves it "". */
 static void how_sealed(struct proc *p)
 {
     char path[64], exe[4096];
@@ -245,38 +245,9 @@ static void how_sealed(struct proc *p)
         main_obj->nonwritable.sealed != main_obj->nonwritable.total) {
         return;
     }
-    /* the parent: autoseal's launcher? */
-    char *st = NULL, *cmd = NULL;
-    size_t len;
-    int ppid = 0;
-    snprintf(path, sizeof path, "/proc/%d/stat", p->pid);
-    if (read_file(path, 4096, false, &st, &len) == 0) {
-        const char *rp = strrchr(st, ')'); /* "PID (COMM) STATE PPID ..." */
-        if (rp && rp[1] == ' ' && rp[2] && rp[3] == ' ') {
-            ppid = (int)strtol(rp + 4, NULL, 10);
-        }
-        free(st);
-    }
-    bool launcher = false;
-    if (ppid > 0) {
-        snprintf(path, sizeof path, "/proc/%d/cmdline", ppid);
-        if (read_file(path, 1 << 16, false, &cmd, &len) == 0) {
-            const char *a0 = cmd, *a1 = cmd + strlen(cmd) + 1;
-            const char *b = strrchr(a0, '/');
-            launcher = (size_t)(a1 - cmd) < len && !strcmp(b ? b + 1 : a0, "autoseal") &&
-                       !strcmp(a1, "run");
-            free(cmd);
-        }
-    }
-    if (launcher) {
-        snprintf(p->how, sizeof p->how,
-                 "sealed from outside by autoseal run (static program, no preload library; "
-                 "launcher PID %d)", ppid);
-    } else {
-        snprintf(p->how, sizeof p->how,
-                 "sealed from outside (static program, no preload library; not by a running "
-                 "autoseal launcher)");
-    }
+    snprintf(p->how, sizeof p->how,
+             "sealed from outside (static program, no preload library: autoseal run, or "
+             "another tool)");
 }
 
 static int load_proc(int pid, struct proc *p)

@@ -598,8 +598,7 @@ int cmd_systemd(int argc, char **argv)
         const char *args[] = {"systemctl", "show", "-p", "Environment", "-p", "SystemCallFilter",
                         "-p", "SystemCallErrorNumber", "-p", "MemoryDenyWriteExecute",
                         "-p", "NoExecPaths", "-p", "ExecPaths", "-p", "ExecStart",
-                        "-p", "EnvironmentFiles", "-p", "Type", "-p", "NotifyAccess",
-                        "-p", "KillMode", "--", unit, NULL};
+                        "-p", "EnvironmentFiles", "--", unit, NULL};
         if (capture(args, &out, &len) != 0) {
             die(EXIT_CHECK, "systemctl show %s failed", unit);
         }

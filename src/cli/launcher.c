@@ -42,27 +42,6 @@
 #define X_EXIT_GROUP 231
 #define X_EXECVEAT 322
 
-static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
-#define NFWD (sizeof forwarded / sizeof forwarded[0])
-
-static volatile sig_atomic_t child_pid;
-static struct sigaction original[NFWD];
-
-/* Forward a signal sent to the launcher, except when the terminal sent it
- * (SI_KERNEL): that goes to the whole foreground process group, the
- * program included.  A signal sent to the process group by a process
- * (kill(-PGID), a shell's kill %JOB) reaches the program directly and
- * through this: the program may see it twice (docs/design.md). */
-static void forward(int sig, siginfo_t *si, void *uc)
-{
-    (void)uc;
-    int saved = errno;
-    if (si->si_code != SI_KERNEL && child_pid > 0) {
-        kill((pid_t)child_pid, sig);
-    }
-    errno = saved;
-}
-
 static void set_mdwe(bool on)
 {
     if (on && prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0L, 0L, 0L) != 0) {
@@ -78,43 +57,6 @@ static AS_NORETURN void exec_program(const struct launch *l, bool mdwe)
     int e = errno;
     warnx_("cannot run %s: %s", l->argv[0], strerror(e));
     _exit(e == ENOENT ? 127 : 126);
-}
-
-/* Exit as the program did: its status, or its signal (no core of ours). */
-static int pass_status(int st)
-{
-    if (WIFEXITED(st)) {
-        return WEXITSTATUS(st);
-    }
-    if (WIFSIGNALED(st)) {
-        int sig = WTERMSIG(st);
-        struct rlimit rl = {0, 0};
-        (void)setrlimit(RLIMIT_CORE, &rl);
-        signal(sig, SIG_DFL);
-        sigset_t s;
-        sigemptyset(&s);
-        sigaddset(&s, sig);
-        sigprocmask(SIG_UNBLOCK, &s, NULL);
-        fflush(NULL);
-        raise(sig);
-        return 128 + sig;
-    }
-    return 126;
-}
-
-static int wait_exit(pid_t pid)
-{
-    int st;
-    for (;;) {
-        pid_t w = waitpid(pid, &st, 0);
-        if (w == pid && (WIFEXITED(st) || WIFSIGNALED(st))) {
-            return st;
-        }
-        if (w < 0 && errno != EINTR) {
-            warn_errno("waitpid");
-            return 126 << 8;
-        }
-    }
 }
 
 struct remote {
@@ -144,7 +86,6 @@ struct run {
     size_t page;
     bool audit;
     bool seal_image;   /* not excluded */
-    int first_sig;     /* a signal the child stopped with before its SIGSTOP */
     struct as_seal_stats stats;
     unsigned long bytes;
     char failure[200]; /* why sealing stopped, for the one message */
@@ -364,53 +305,54 @@ static int follow_relro(struct run *r, const struct as_range *relro, const char 
     }
 }
 
-/* The traced part, from the first stop of the child.  Returns the wait
- * status of the program. */
-static int trace(struct run *r)
+/* Detach: the program runs on untraced. */
+static void detach(struct run *r)
+{
+    repost(&r->t);
+    if (ptrace(PTRACE_DETACH, r->t.pid, 0, 0) != 0 && errno != ESRCH) {
+        warnx_("cannot detach from %s: %s", r->l->argv[0], strerror(errno));
+    }
+}
+
+/* The tracer's part (the helper process), from the seize of the launcher
+ * process, which is about to exec the program: until its execve has
+ * returned pass signals on; the stop after execve's return is the first
+ * point where the program is mapped and has not run. */
+static void trace(struct run *r)
 {
     pid_t pid = r->t.pid;
     const char *name = r->l->argv[0];
-    if (ptrace(PTRACE_SETOPTIONS, pid, 0,
-               (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)) != 0) {
-        warnx_("cannot trace %s (%s): it runs unsealed", name, strerror(errno));
-        ptrace(PTRACE_DETACH, pid, 0, 0);
-        return wait_exit(pid);
-    }
-    /* Up to the execve: pass signals on; the stop after execve's return is
-     * the first point where the program is mapped and has not run. */
-    int deliver = r->first_sig;
     bool exec_seen = false;
     for (;;) {
-        long req = exec_seen ? PTRACE_SYSCALL : PTRACE_CONT;
-        if (ptrace((enum __ptrace_request)req, pid, 0, (void *)(long)deliver) != 0) {
-            warnx_("cannot trace %s (%s): it runs unsealed", name, strerror(errno));
-            ptrace(PTRACE_DETACH, pid, 0, 0);
-            return wait_exit(pid);
-        }
-        deliver = 0;
         int st;
         if (waitpid(pid, &st, __WALL) < 0) {
             if (errno == EINTR) {
                 continue;
             }
             warn_errno("waitpid");
-            return wait_exit(pid);
+            ptrace(PTRACE_DETACH, pid, 0, 0);
+            return;
         }
         if (WIFEXITED(st) || WIFSIGNALED(st)) {
-            return st; /* exec failed in the child, or a signal killed it */
+            return; /* the exec failed, or a signal killed it */
         }
-        int sig = WSTOPSIG(st);
+        int sig = WSTOPSIG(st), deliver = 0;
         if (!exec_seen && sig == SIGTRAP && (st >> 16) == PTRACE_EVENT_EXEC) {
             exec_seen = true;
-            continue;
-        }
-        if (exec_seen && sig == (SIGTRAP | 0x80)) {
+        } else if (exec_seen && sig == (SIGTRAP | 0x80)) {
             break; /* execve's syscall-exit-stop */
+        } else if ((st >> 16) == 0 && sig != SIGTRAP && sig != (SIGTRAP | 0x80)) {
+            siginfo_t si;
+            if (ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0) {
+                deliver = sig; /* signal-delivery-stop: pass it on */
+            }
         }
-        siginfo_t si;
-        if (sig != SIGTRAP && ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0 &&
-            !(sig == SIGSTOP && si.si_code <= 0 && si.si_pid == pid)) {
-            deliver = sig; /* not the child's own SIGSTOP: pass it on */
+        /* else a group-stop (PTRACE_EVENT_STOP) or another event: resume */
+        long req = exec_seen ? PTRACE_SYSCALL : PTRACE_CONT;
+        if (ptrace((enum __ptrace_request)req, pid, 0, (void *)(long)deliver) != 0) {
+            warnx_("cannot trace %s (%s): it runs unsealed", name, strerror(errno));
+            ptrace(PTRACE_DETACH, pid, 0, 0);
+            return;
         }
     }
 
@@ -481,7 +423,7 @@ static int trace(struct run *r)
             }
             int fr = follow_relro(r, &only, &stop_why);
             if (fr < 0) {
-                return r->t.wstatus;
+                return; /* the program ended */
             }
             if (fr == 1 && !seal_ranges(r, relro, n, "relro")) {
                 goto fail;
@@ -495,11 +437,8 @@ static int trace(struct run *r)
            "event=launcher target=%s pid=%d mode=%s sealed-bytes=%lu calls=%lu holes=%lu config=%s",
            r->l->image, (int)pid, as_mode_name(r->l->policy.mode), r->bytes, r->stats.calls,
            r->stats.holes, r->l->config_used);
-    repost(&r->t);
-    if (ptrace(PTRACE_DETACH, pid, 0, 0) != 0) {
-        warnx_("cannot detach from %s: %s", name, strerror(errno));
-    }
-    return wait_exit(pid);
+    detach(r);
+    return;
 
 fail:
     if (r->t.exited) {
@@ -508,7 +447,7 @@ fail:
                    "mseal; allow mseal (systemd: SystemCallFilter=mseal) or run it without "
                    "autoseal", name);
         }
-        return r->t.wstatus; /* it ended (killed?) while being sealed */
+        return; /* it ended (killed?) while being sealed */
     }
     warnx_("%s: %s: it runs %s", name, r->failure,
            r->bytes ? "with what was sealed so far" : "unsealed");
@@ -516,12 +455,9 @@ fail_quiet:
     if (stop_why && !r->failure[0]) {
         as_log(AS_LEVEL_INFO, "event=launcher-skip target=%s msg=\"%s\"", r->l->image, stop_why);
     }
-    if (r->t.exited) {
-        return r->t.wstatus;
+    if (!r->t.exited) {
+        detach(r);
     }
-    repost(&r->t);
-    ptrace(PTRACE_DETACH, pid, 0, 0);
-    return wait_exit(pid);
 }
 
 /* Would mseal kill the program?  Its seccomp filter at exec is ours (the
@@ -536,7 +472,154 @@ static bool mseal_killed_by_filter(void)
     return a == AS_AVAIL_NO_KILL || a == AS_AVAIL_NO_PROBE;
 }
 
-int launcher_run(const struct launch *l)
+/* ---- the helper that traces this process ----
+ *
+ * The program keeps the PID autoseal was started with: this process execs
+ * it, and a short-lived helper (a grandchild, so that nobody has to reap
+ * it: it is reparented) seizes this process before the exec, seals the
+ * program at its first stop after execve, detaches and exits.  A
+ * supervisor sees the program as the process it started (systemd's main
+ * PID), its signals reach the program once, and the exit status is the
+ * program's own.  Handshake over two pipes: the helper sends its PID, this
+ * process allows it to trace (Yama ptrace_scope 1: PR_SET_PTRACER), the
+ * helper seizes and answers 'A' (attached) or 'F' (it printed why not). */
+
+static bool read_all(int fd, void *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, (char *)buf + got, n - got);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            return false;
+        }
+        got += (size_t)r;
+    }
+    return true;
+}
+
+static bool write_all(int fd, const void *buf, size_t n)
+{
+    size_t put = 0;
+    while (put < n) {
+        ssize_t r = write(fd, (const char *)buf + put, n - put);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            return false;
+        }
+        put += (size_t)r;
+    }
+    return true;
+}
+
+static AS_NORETURN void tracer_main(const struct launch *l, bool seal_image, pid_t target,
+                                    int up, int down)
+{
+    /* The terminal's and a supervisor's signals are for the program (the
+     * helper is in its process group and cgroup): being killed half-way
+     * would kill the program too (PTRACE_O_EXITKILL). */
+    static const int quiet[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
+                                SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU, SIGALRM};
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+        signal(quiet[i], SIG_IGN);
+    }
+    /* stdin and stdout are the program's: a reader must see its EOF */
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        if (null > 1) {
+            close(null);
+        }
+    }
+    pid_t me = getpid();
+    char ok = 0;
+    if (!write_all(up, &me, sizeof me) || !read_all(down, &ok, 1)) {
+        _exit(0); /* the launcher went away: nothing to trace */
+    }
+    long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+    if (ptrace(PTRACE_SEIZE, target, 0, (void *)opts) != 0) {
+        if (errno == ESRCH) {
+            _exit(0); /* the launcher died (a signal): nothing to say */
+        }
+        warnx_("cannot trace %s (ptrace: %s; Yama ptrace_scope, a seccomp filter or a "
+               "container policy?): it runs unsealed", l->argv[0], strerror(errno));
+        (void)write_all(up, "F", 1);
+        _exit(0);
+    }
+    (void)write_all(up, "A", 1);
+    close(up);
+    close(down);
+    long page = sysconf(_SC_PAGESIZE);
+    struct run r;
+    memset(&r, 0, sizeof r);
+    r.l = l;
+    r.t.pid = target;
+    r.page = page > 0 ? (size_t)page : 4096;
+    r.audit = l->policy.mode == AS_MODE_AUDIT;
+    r.seal_image = seal_image;
+    trace(&r);
+    fflush(NULL);
+    _exit(0);
+}
+
+/* Start the helper and wait until it has seized this process.  false: it
+ * could not (a line was printed); the program is to run unsealed. */
+static bool start_tracer(const struct launch *l, bool seal_image)
+{
+    int up[2], down[2];
+    if (pipe2(up, O_CLOEXEC) != 0) {
+        warn_errno("pipe");
+        return false;
+    }
+    if (pipe2(down, O_CLOEXEC) != 0) {
+        warn_errno("pipe");
+        close(up[0]);
+        close(up[1]);
+        return false;
+    }
+    pid_t target = getpid();
+    fflush(NULL);
+    pid_t mid = fork();
+    if (mid == 0) {
+        close(up[0]);
+        close(down[1]);
+        pid_t t = fork();
+        if (t == 0) {
+            tracer_main(l, seal_image, target, up[1], down[0]);
+        }
+        _exit(t > 0 ? 0 : 1);
+    }
+    close(up[1]);
+    close(down[0]);
+    bool attached = false;
+    pid_t helper = 0;
+    int st = 0;
+    if (mid < 0) {
+        warn_errno("fork");
+    } else {
+        while (waitpid(mid, &st, 0) < 0 && errno == EINTR) {
+        }
+        if (!read_all(up[0], &helper, sizeof helper) || helper <= 0) {
+            warnx_("the tracing helper did not start: %s runs unsealed", l->argv[0]);
+        } else {
+            /* Yama ptrace_scope 1 lets only ancestors trace, unless asked;
+             * without Yama there is nothing to ask (EINVAL) */
+            (void)prctl(PR_SET_PTRACER, (unsigned long)helper, 0L, 0L, 0L);
+            char c = 0;
+            attached = write_all(down[1], "G", 1) && read_all(up[0], &c, 1) && c == 'A';
+        }
+    }
+    close(up[0]);
+    close(down[1]);
+    return attached;
+}
+
+void launcher_run(const struct launch *l)
 {
     const struct as_policy *p = &l->policy;
     bool mdwe = p->execmem == AS_EXECMEM_KERNEL && p->mode != AS_MODE_OFF;
@@ -561,15 +644,8 @@ int launcher_run(const struct launch *l)
         exec_program(l, mdwe);
     }
 
-    /* Signals to forward are blocked until the handlers know the child. */
-    sigset_t fwd, old;
-    sigemptyset(&fwd);
-    for (size_t i = 0; i < NFWD; i++) {
-        sigaddset(&fwd, forwarded[i]);
-    }
-    sigprocmask(SIG_BLOCK, &fwd, &old);
-    /* An inherited SIGCHLD=SIG_IGN would reap the child behind our back:
-     * the launcher needs the default, the program gets what it inherited. */
+    /* An inherited SIGCHLD=SIG_IGN would reap the helper's parent behind
+     * our back: the default until the exec, then what was inherited. */
     struct sigaction chld, dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
@@ -578,68 +654,12 @@ int launcher_run(const struct launch *l)
         warnx_("mseal is killed by the seccomp filter in force: %s runs unsealed; allow mseal "
                "(systemd: SystemCallFilter=mseal)", l->argv[0]);
         sigaction(SIGCHLD, &chld, NULL);
-        sigprocmask(SIG_SETMASK, &old, NULL);
         exec_program(l, mdwe);
     }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        warn_errno("fork");
-        sigaction(SIGCHLD, &chld, NULL);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        exec_program(l, mdwe);
-    }
-    if (pid == 0) {
-        sigaction(SIGCHLD, &chld, NULL);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) {
-            warnx_("cannot trace %s (ptrace: %s; Yama ptrace_scope, a seccomp filter or a "
-                   "container policy?): it runs unsealed", l->argv[0], strerror(errno));
-            exec_program(l, mdwe);
-        }
-        set_mdwe(mdwe);
-        raise(SIGSTOP);
-        exec_program(l, false);
-    }
-    for (size_t i = 0; i < NFWD; i++) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sigaction(forwarded[i], NULL, &original[i]);
-        if (original[i].sa_handler == SIG_IGN) {
-            continue; /* ignored by whoever started us: the program ignores it too */
-        }
-        sa.sa_sigaction = forward;
-        sa.sa_flags = SA_SIGINFO | SA_RESTART;
-        sigemptyset(&sa.sa_mask);
-        sigaction(forwarded[i], &sa, NULL);
-    }
-    child_pid = pid;
-    sigprocmask(SIG_SETMASK, &old, NULL);
-
-    int st;
-    for (;;) {
-        pid_t w = waitpid(pid, &st, 0);
-        if (w == pid) {
-            break;
-        }
-        if (w < 0 && errno != EINTR) {
-            warn_errno("waitpid");
-            return 126;
-        }
-    }
-    if (WIFSTOPPED(st)) {
-        long page = sysconf(_SC_PAGESIZE);
-        int first = WSTOPSIG(st) == SIGSTOP ? 0 : WSTOPSIG(st);
-        struct run r;
-        memset(&r, 0, sizeof r);
-        r.l = l;
-        r.t.pid = pid;
-        r.page = page > 0 ? (size_t)page : 4096;
-        r.audit = p->mode == AS_MODE_AUDIT;
-        r.seal_image = seal_image;
-        r.first_sig = first;
-        st = trace(&r);
-    }
-    child_pid = 0;
-    return pass_status(st);
+    /* traced from here on: the helper seals the program at the exec (when
+     * it could not start or attach it said why: the program runs unsealed) */
+    (void)start_tracer(l, seal_image);
+    sigaction(SIGCHLD, &chld, NULL);
+    exec_program(l, mdwe);
 }
+

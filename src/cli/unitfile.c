@@ -12,9 +12,6 @@ void unit_free(struct unit_info *u)
     free(u->ld_preload);
     free(u->exec_start);
     free(u->exec_start_cmd);
-    free(u->type);
-    free(u->notify_access);
-    free(u->kill_mode);
     free(u->syscall_errno);
     free(u->id);
     free(u->load_state);
@@ -152,14 +149,7 @@ static void set_launcher_key(struct unit_info *u, const char *k, const char *v, 
 {
     static const char *const ptrace_names[] = {"ptrace", "@debug", NULL};
     static const char *const deny_names[] = {"ptrace", "@debug", NULL};
-    char **slot = !strcmp(k, "Type")           ? &u->type
-                  : !strcmp(k, "NotifyAccess") ? &u->notify_access
-                  : !strcmp(k, "KillMode")     ? &u->kill_mode
-                                               : NULL;
-    if (slot) {
-        free(*slot);
-        *slot = *v ? xstrdup(v) : NULL;
-    } else if (!strcmp(k, "SystemCallFilter")) {
+    if (!strcmp(k, "SystemCallFilter")) {
         if (*v == '\0') {
             u->allow_has_ptrace = u->deny_has_ptrace = false;
         } else if (*v == '~') {

@@ -25,9 +25,6 @@ struct unit_info {
                                 (@-:+!) excluded; from `systemctl show`: argv[] */
     char exec_prefix[8];     /* its prefix characters */
     unsigned nexec_start;    /* ExecStart= lines in force */
-    char *type;              /* Type=, or NULL */
-    char *notify_access;     /* NotifyAccess=, or NULL */
-    char *kill_mode;         /* KillMode=, or NULL */
     bool allow_has_ptrace;   /* the allow-list names ptrace (or @debug) */
     bool deny_has_ptrace;    /* a deny-list names ptrace or @debug */
     bool filter_set;         /* SystemCallFilter= has names (allow or deny) */

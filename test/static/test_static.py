@@ -155,7 +155,16 @@ def case_image(a, prog, what, relro_sealed):
     word = plain_control(a, prog, what)
     p = run_probe(a, prog)
     pid, relro, word2 = ready(p)
-    expect(pid != p.p.pid, "%s: the program is the launcher's child (pid %d)" % (what, pid))
+    # the program keeps the process autoseal was started as (a supervisor's
+    # main PID, signals sent to it, its exit status), with no child of ours
+    expect(pid == p.p.pid, "%s: the program is the process started (pid %d, started %d)" % (what, pid, p.p.pid))
+    expect(children(pid) == [], "%s: no child process left by autoseal (%s)" % (what, children(pid)))
+    end = time.monotonic() + DEADLINE
+    left = autoseal_processes(pid, a.tool)
+    while left and time.monotonic() < end:
+        time.sleep(0.01)
+        left = autoseal_processes(pid, a.tool)
+    expect(left == [], "%s: the tracing helper has exited (left: %s)" % (what, left))
     expect(word2 == word, "%s: program output unchanged under autoseal (%s == %s)" % (what, word2, word))
     check_sealed_image(pid, prog, what)
     s, perms = sealed_at(pid, relro)
@@ -197,7 +206,7 @@ def case_signals(a):
     pid, _, _ = ready(p)
     expect(p.cmd("echo one") == "echo one" and p.cmd("echo two") == "echo two",
            "signals: stdin and stdout pass through")
-    # SIGUSR1 to the launcher reaches the program (forwarded)
+    # SIGUSR1 to the process started reaches the program (it is the program)
     os.kill(p.p.pid, signal.SIGUSR1)
     got = False
     for _ in range(100):
@@ -206,18 +215,18 @@ def case_signals(a):
             got = True
             break
         time.sleep(0.02)
-    expect(got, "signals: SIGUSR1 sent to the launcher is forwarded to the program")
-    # SIGTERM to the launcher: the program dies of it; so does the launcher
+    expect(got, "signals: SIGUSR1 sent to the process started reaches the program")
+    # SIGTERM: the program dies of it
     os.kill(p.p.pid, signal.SIGTERM)
     rc = p.finish(stdin_close=False)
-    expect(rc == -signal.SIGTERM, "signals: SIGTERM forwarded, launcher dies of it too (rc %s)" % rc)
-    # a program that dies of a signal: the launcher re-raises it
+    expect(rc == -signal.SIGTERM, "signals: SIGTERM kills the program (rc %s)" % rc)
+    # a program that dies of a signal: its status is what the caller sees
     p = run_probe(a, prog)
     ready(p)
     p.p.stdin.write(b"raise 11\n")
     p.p.stdin.flush()
     rc = p.finish(stdin_close=False)
-    expect(rc == -signal.SIGSEGV, "signals: program killed by SIGSEGV -> launcher dies of SIGSEGV (rc %s)" % rc)
+    expect(rc == -signal.SIGSEGV, "signals: program killed by SIGSEGV, the caller sees SIGSEGV (rc %s)" % rc)
     # exit statuses
     for code in (0, 3, 255):
         p = run_probe(a, prog)
@@ -231,7 +240,7 @@ def case_signals(a):
     ready(p)
     expect(p.finish() == 0, "signals: stdin EOF reaches the program")
     # dispositions inherited as ignored stay ignored in the program (nohup),
-    # and an ignored SIGCHLD does not make the launcher lose its child
+    # and an ignored SIGCHLD does not break the launcher's start of its helper
     def ignore():
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)
@@ -245,7 +254,7 @@ def case_signals(a):
     p.p.stdin.flush()
     rc = p.finish(stdin_close=False)
     expect(rc == 6, "signals: with SIGCHLD ignored the exit status still passes (6, got %s)" % rc)
-    # A signal sent to the launcher while the program is still traced must
+    # A signal sent to the process while the program is still traced must
     # not be lost: 30 rounds send SIGTERM as soon as the child exists (some
     # land in the traced window, others before or after it); in every round
     # the program must die of it, never run on or hang.
@@ -253,11 +262,10 @@ def case_signals(a):
     for _ in range(30):
         p = run_probe(a, prog)
         end = time.monotonic() + DEADLINE
-        kids = []
-        while not kids and time.monotonic() < end and p.p.poll() is None:
-            kids = children(p.p.pid)
-        if kids:
-            hits += status_field(kids[0], "TracerPid") not in (None, "0")
+        traced = None
+        while traced is None and time.monotonic() < end and p.p.poll() is None:
+            traced = status_field(p.p.pid, "TracerPid")
+        hits += traced not in (None, "0")
         os.kill(p.p.pid, signal.SIGTERM)
         rc = p.finish(stdin_close=False)
         lost += rc != -signal.SIGTERM
@@ -441,7 +449,26 @@ def case_go_server(a):
     check_sealed_image(pid, srv, "go server after load")
     os.kill(p.p.pid, signal.SIGTERM)
     rc = p.finish(stdin_close=False)
-    expect(rc == -signal.SIGTERM, "go server: SIGTERM to the launcher stops it (rc %s)" % rc)
+    expect(rc == -signal.SIGTERM, "go server: SIGTERM to the process started stops it (rc %s)" % rc)
+
+
+def autoseal_processes(pid, tool):
+    """Processes of the tool in pid's process group, pid excluded."""
+    try:
+        pgrp = os.getpgid(pid)
+    except OSError:
+        return []
+    found = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit() or int(d) == pid:
+            continue
+        try:
+            if os.getpgid(int(d)) == pgrp and \
+                    os.path.realpath("/proc/%s/exe" % d) == os.path.realpath(tool):
+                found.append(int(d))
+        except OSError:
+            pass
+    return found
 
 
 def children(pid):
@@ -477,7 +504,7 @@ def case_go_debian(a):
     end = time.monotonic() + DEADLINE
     pid = None
     while time.monotonic() < end:
-        kids = children(launcher.pid)
+        kids = [launcher.pid]  # the program runs in the process started
         if kids:
             try:
                 st = status_field(kids[0], "State") or ""
@@ -561,7 +588,9 @@ def case_systemd(a):
         want = "ExecStart=-%s run -o profile=strict -o vdso=seal -- %s" % (os.path.realpath(a.tool), a.probe)
         expect("ExecStart=" in lines and want in lines,
                "systemd: ExecStart= reset and wrapped in 'autoseal run --', prefix kept (%r)" % lines[-3:])
-        expect("NotifyAccess=all" in lines, "systemd: Type=notify gets NotifyAccess=all")
+        # the program is the main process: its notifications need nothing
+        expect("NotifyAccess" not in text, "systemd: Type=notify needs no NotifyAccess= (%r)" % lines)
+        expect("KillMode" not in err and "SIGTERM" not in err, "systemd: no note about a second SIGTERM (%r)" % err)
         expect("LD_PRELOAD=" not in text, "systemd: no LD_PRELOAD for a static program")
         expect("allow-list without ptrace" in err, "systemd: warns about @system-service lacking ptrace")
         expect("allow-list without mseal" not in err, "systemd: no mseal warning (listed)")
@@ -582,7 +611,7 @@ def case_systemd(a):
         write_unit(d, "ok.service", "ExecStart=%s\nSystemCallFilter=@system-service mseal ptrace\n" % a.probe)
         r = subprocess.run([a.tool, "systemd", "--dir", d, "--print", "ok"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         expect(r.returncode == 0 and "ptrace" not in r.stderr.decode() and "NotifyAccess" not in r.stdout.decode(),
-               "systemd: ptrace listed: no ptrace warning; Type=simple: NotifyAccess untouched")
+               "systemd: ptrace listed: no ptrace warning; NotifyAccess untouched")
         write_unit(d, "at.service", "ExecStart=@%s name\n" % a.probe)
         r = subprocess.run([a.tool, "systemd", "--dir", d, "at"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         expect(r.returncode == 1 and not os.path.exists(os.path.join(d, "at.service.d")),
@@ -605,7 +634,7 @@ def case_relro_wait(a):
     end = time.monotonic() + DEADLINE
     pid = None
     while time.monotonic() < end and pid is None and p.p.poll() is None:
-        for k in children(p.p.pid):
+        for k in [p.p.pid]:  # the program runs in the process started
             try:
                 if os.path.realpath("/proc/%d/exe" % k) == os.path.realpath(a.norelro_loop) and \
                         status_field(k, "TracerPid") == "0":
