@@ -10,10 +10,12 @@
  * - a dlopen inside that constructor: nested, and after it returned the
  *   outer dlopen still counts as running;
  * - a dlsym after dlopen returned, from the same frame: not nested;
- * - the real functions are reached: dlopen loads, dlsym finds. */
+ * - the real functions are reached: dlopen loads, dlsym finds;
+ * - as_run_on_stack runs a function on the stack it is given. */
 #define _GNU_SOURCE
 #include <check.h>
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +129,32 @@ START_TEST(real_functions_reached)
 }
 END_TEST
 
+/* as_run_on_stack: the safe points' work runs on autoseal's own stack */
+static unsigned char other_stack[16384] __attribute__((aligned(16)));
+static uintptr_t seen_sp;
+static void *seen_arg;
+
+__attribute__((noinline)) static void on_other_stack(void *arg)
+{
+    volatile char here = 0;
+    seen_sp = (uintptr_t)&here;
+    seen_arg = arg;
+    /* a call from there, and errno-style libc work */
+    ck_assert_ptr_nonnull(dlsym(RTLD_DEFAULT, "malloc"));
+}
+
+START_TEST(runs_on_the_given_stack)
+{
+    int token = 7;
+    as_run_on_stack(on_other_stack, &token, other_stack + sizeof other_stack - 8);
+    ck_assert_ptr_eq(seen_arg, &token);
+    ck_assert_msg(seen_sp > (uintptr_t)other_stack &&
+                      seen_sp < (uintptr_t)other_stack + sizeof other_stack,
+                  "the function ran at %#lx, not on the given stack", (unsigned long)seen_sp);
+    ck_assert_int_eq(token, 7); /* and came back to this frame intact */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("dlnest");
@@ -134,6 +162,7 @@ static Suite *suite(void)
     tcase_add_test(tc, constructor_dlsym_is_nested);
     tcase_add_test(tc, dlopen_inside_constructor);
     tcase_add_test(tc, real_functions_reached);
+    tcase_add_test(tc, runs_on_the_given_stack);
     suite_add_tcase(s, tc);
     return s;
 }
