@@ -108,8 +108,10 @@ static __thread int held_for_fork __attribute__((tls_model("initial-exec")));
 
 /* autoseal's own stack for safe-point work (only with the lock held) */
 #define WORK_STACK 65536
-/* page aligned: its top page is a whole page of stack */
-static unsigned char work_stack[WORK_STACK] __attribute__((aligned(4096)));
+/* not page aligned: that would align the whole .bss, and the first .bss
+ * variable (crtstuff's completed.0, read and written at exit) would leave
+ * the .data page ld.so writes anyway (two more page faults per exec) */
+static unsigned char work_stack[WORK_STACK] __attribute__((aligned(64)));
 
 AS_HOT static bool ledger_written; /* a safe point has written the ledger */
 
