@@ -187,7 +187,12 @@ static void work(void *arg)
     }
     /* never risk the host: a filter the program installed since startup
      * (a sandbox) may kill on mseal */
-    int filters = as_seccomp_state();
+    /* read into the batch's first name buffer, not onto this stack: the
+     * page is written by the collect walk anyway, a second stack page
+     * would be one more page fault at the first dlopen */
+    size_t scratch_len;
+    char *scratch = as_promote_scratch(&scratch_len);
+    int filters = as_seccomp_state_buf(scratch, scratch_len);
     if (filters != as_frozen()->filters_at_start && filters != -1) {
         stop_for_filter(filters);
         errno = saved;
