@@ -57,15 +57,20 @@ int as_seccomp_parse(const char *status)
 
 int as_seccomp_state(void)
 {
+    char buf[4096];
+    return as_seccomp_state_buf(buf, sizeof buf);
+}
+
+int as_seccomp_state_buf(char *buf, size_t size)
+{
     long fd = as_syscall6(__NR_openat, AT_FDCWD, (long)"/proc/self/status",
                           O_RDONLY | O_CLOEXEC | O_NOCTTY, 0, 0, 0);
     if (fd < 0) {
         return -1;
     }
-    char buf[4096];
     size_t have = 0;
-    while (have < sizeof buf - 1) {
-        long n = as_syscall3(__NR_read, fd, (long)(buf + have), (long)(sizeof buf - 1 - have));
+    while (have < size - 1) {
+        long n = as_syscall3(__NR_read, fd, (long)(buf + have), (long)(size - 1 - have));
         if (n == -EINTR) {
             continue;
         }

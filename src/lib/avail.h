@@ -16,6 +16,8 @@
  * /proc/self/status (Seccomp_filters; 1 for strict mode or when the
  * kernel does not count): 0 none, -1 unknown (no /proc). */
 int as_seccomp_state(void);
+/* The same, reading into buf (size bytes, at least 4096 for a whole file). */
+int as_seccomp_state_buf(char *buf, size_t size);
 
 /* Pure: the same from the text of a status file. */
 int as_seccomp_parse(const char *status);

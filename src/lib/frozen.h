@@ -94,6 +94,7 @@ union as_frozen_page {
 
 #define AS_LEDGER_OBJS 2048 /* power of two; more objects: probed each time */
 #define AS_LEDGER_SPANS 1024
+#define AS_LEDGER_FIRST 64
 #define AS_KEEP_MAX 64
 #define AS_KEEP_NAME 256
 
@@ -104,7 +105,12 @@ struct as_ledger {
     unsigned long adds, subs; /* dl_iterate_phdr counters last processed */
     unsigned nspans;
     unsigned keep_next;
-    unsigned nobjs;
+    unsigned nobjs;  /* keys in objs */
+    unsigned nfirst; /* keys in first */
+    /* the first objects found sealed, listed in the page that holds the
+     * counters (a program that dlopens a few plugins writes one ledger
+     * page); the hash table only beyond them */
+    uintptr_t first[AS_LEDGER_FIRST];
     struct as_span spans[AS_LEDGER_SPANS];
     uintptr_t objs[AS_LEDGER_OBJS]; /* keys of objects found sealed; 0 empty */
     char keep[AS_KEEP_MAX][AS_KEEP_NAME]; /* dlopen=keep: opened RTLD_NODELETE */

@@ -73,11 +73,29 @@ static size_t slot_of(uintptr_t key)
     return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & (AS_LEDGER_OBJS - 1);
 }
 
+static bool in_first(const struct as_ledger *L, uintptr_t key)
+{
+    unsigned n = __atomic_load_n(&L->nfirst, __ATOMIC_ACQUIRE);
+    n = n > AS_LEDGER_FIRST ? AS_LEDGER_FIRST : n;
+    for (unsigned i = 0; i < n; i++) {
+        if (L->first[i] == key) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool as_ledger_has_obj(uintptr_t key)
 {
     struct as_ledger *const L = as_ledger();
     if (L == NULL) {
         return false;
+    }
+    if (in_first(L, key)) {
+        return true;
+    }
+    if (__atomic_load_n(&L->nobjs, __ATOMIC_ACQUIRE) == 0) {
+        return false; /* the table's pages are not even touched */
     }
     size_t h = slot_of(key);
     for (size_t i = 0; i < AS_LEDGER_OBJS; i++) {
@@ -95,7 +113,15 @@ bool as_ledger_has_obj(uintptr_t key)
 void as_ledger_add_obj(uintptr_t key)
 {
     struct as_ledger *const L = as_ledger();
-    if (L == NULL || key == 0 || L->nobjs >= AS_LEDGER_OBJS - AS_LEDGER_OBJS / 4) {
+    if (L == NULL || key == 0 || in_first(L, key)) {
+        return;
+    }
+    if (L->nfirst < AS_LEDGER_FIRST) {
+        L->first[L->nfirst] = key;
+        __atomic_store_n(&L->nfirst, L->nfirst + 1, __ATOMIC_RELEASE);
+        return;
+    }
+    if (L->nobjs >= AS_LEDGER_OBJS - AS_LEDGER_OBJS / 4) {
         return; /* full (kept a quarter free): probed again next time */
     }
     size_t h = slot_of(key);
@@ -106,7 +132,7 @@ void as_ledger_add_obj(uintptr_t key)
         }
         if (*s == 0) {
             *s = key;
-            L->nobjs++;
+            __atomic_store_n(&L->nobjs, L->nobjs + 1, __ATOMIC_RELEASE);
             return;
         }
     }
@@ -118,8 +144,11 @@ void as_ledger_clear_objs(void)
     if (L == NULL) {
         return;
     }
-    memset(L->objs, 0, sizeof L->objs);
-    L->nobjs = 0;
+    __atomic_store_n(&L->nfirst, 0u, __ATOMIC_RELEASE);
+    if (L->nobjs > 0) {
+        memset(L->objs, 0, sizeof L->objs);
+        L->nobjs = 0;
+    }
 }
 
 static const char *base_name(const char *p)

@@ -109,6 +109,15 @@ bool as_object_wanted(const struct as_seal_ctx *c, const struct dl_phdr_info *in
     return !as_is_vdso(c, info) && !excluded(c, info, NULL, &glob);
 }
 
+#define AS_SMALL_RANGES 16
+static int seal_ranges(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
+                       const char *name, const struct as_layout_opts *op,
+                       const struct as_range *ranges, int n, struct as_walk_result *res,
+                       bool is_ldso);
+static int seal_many_ranges(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
+                            const char *name, const struct as_layout_opts *op,
+                            struct as_walk_result *res, bool is_ldso);
+
 int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info, const char *name,
                    struct as_walk_result *res)
 {
@@ -166,9 +175,23 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
         o.exclude = excl;
         o.nexclude++;
     }
-    struct as_range ranges[AS_RANGES_MAX(64)];
+    /* a small array first: the worst case (AS_RANGES_MAX(64), 6 KiB) only
+     * for an object that needs it, so that the walk stays within the
+     * stack pages already touched (a fresh stack page is a page fault) */
+    struct as_range ranges[AS_SMALL_RANGES];
     int n = as_object_ranges(info->dlpi_phdr, info->dlpi_phnum, info->dlpi_addr, &o, ranges,
                              sizeof ranges / sizeof ranges[0]);
+    if (n == -E2BIG) {
+        return seal_many_ranges(c, info, name, &o, res, is_ldso);
+    }
+    return seal_ranges(c, info, name, &o, ranges, n, res, is_ldso);
+}
+
+static int seal_ranges(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
+                       const char *name, const struct as_layout_opts *op,
+                       const struct as_range *ranges, int n, struct as_walk_result *res,
+                       bool is_ldso)
+{
     if (n < 0) {
         res->objects_partial++;
         as_log(AS_LEVEL_WARN, "event=skip object=%s reason=bad-program-headers error=%d",
@@ -218,9 +241,21 @@ int as_seal_object(const struct as_seal_ctx *c, const struct dl_phdr_info *info,
     }
     if (as_log_enabled(AS_LEVEL_DEBUG)) {
         as_log(AS_LEVEL_DEBUG, "event=sealed object=%s ranges=%d bytes=%lu ldso=%d excluded=%zu",
-               NAME, n, res->st.bytes - before, is_ldso ? 1 : 0, o.nexclude);
+               NAME, n, res->st.bytes - before, is_ldso ? 1 : 0, op->nexclude);
     }
     return 0;
+}
+
+static __attribute__((noinline)) int seal_many_ranges(const struct as_seal_ctx *c,
+                                                      const struct dl_phdr_info *info,
+                                                      const char *name,
+                                                      const struct as_layout_opts *op,
+                                                      struct as_walk_result *res, bool is_ldso)
+{
+    struct as_range ranges[AS_RANGES_MAX(64)];
+    int n = as_object_ranges(info->dlpi_phdr, info->dlpi_phnum, info->dlpi_addr, op, ranges,
+                             sizeof ranges / sizeof ranges[0]);
+    return seal_ranges(c, info, name, op, ranges, n, res, is_ldso);
 }
 #undef NAME
 

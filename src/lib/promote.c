@@ -42,6 +42,12 @@ static struct pending pend[BATCH];
 static uintptr_t sel_keys[BATCH];
 static int sel_idx[BATCH];
 
+char *as_promote_scratch(size_t *size)
+{
+    *size = sizeof pend[0].name;
+    return pend[0].name; /* in the page the first candidate is written to */
+}
+
 struct collect_ctx {
     struct as_seal_ctx sc;
     int n;

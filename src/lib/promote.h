@@ -6,6 +6,10 @@
 
 #include "objects.h"
 
+/* Scratch memory for the safe point before as_promote_new (the batch's
+ * name buffers, not in use until it collects): *size bytes. */
+char *as_promote_scratch(size_t *size);
+
 /* The caller's namespace (what dl_iterate_phdr shows). */
 void as_promote_new(const struct as_policy *pol, struct as_walk_result *res);
 

@@ -43,36 +43,56 @@ static void collect_error(void *ctx, const char *msg)
     }
 }
 
-static char exe_buf[4096];
-AS_HOT static int exe_state; /* 0 unknown, 1 known, -1 unavailable */
+/* What a configuration file needs, side by side from the start of .bss
+ * (which shares the .data page ld.so writes anyway): the program's path
+ * (almost always short), the parsed file, and the file's text.  Reading a
+ * small file and its section for this program then writes one new page. */
+#define EXE_SHORT 512
+static struct {
+    char exe[EXE_SHORT];
+    struct as_config config;
+    char text[AS_CONFIG_SIZE_MAX];
+    char exe_long[4096]; /* a longer path */
+} rs;
+AS_HOT static int exe_state; /* 0 unknown, 1 in rs.exe, 2 in rs.exe_long, -1 unavailable */
+
+static long read_exe_link(char *buf, size_t size)
+{
+    /* readlinkat: aarch64 has no readlink system call */
+    return as_syscall6(__NR_readlinkat, AT_FDCWD, (long)"/proc/self/exe", (long)buf,
+                       (long)(size - 1), 0, 0);
+}
 
 const char *as_program_path(void)
 {
     if (exe_state == 0) {
-        /* readlinkat: aarch64 has no readlink system call */
-        long n = as_syscall6(__NR_readlinkat, AT_FDCWD, (long)"/proc/self/exe", (long)exe_buf,
-                             (long)(sizeof exe_buf - 1), 0, 0);
+        char *b = rs.exe;
+        long n = read_exe_link(b, sizeof rs.exe);
+        if (n >= (long)sizeof rs.exe - 1) {
+            b = rs.exe_long; /* perhaps cut short: again, with room */
+            n = read_exe_link(b, sizeof rs.exe_long);
+        }
         if (n > 0) {
-            exe_buf[n] = '\0';
+            b[n] = '\0';
             static const char deleted[] = " (deleted)";
             size_t dl = sizeof deleted - 1;
-            if ((size_t)n > dl && strcmp(exe_buf + n - dl, deleted) == 0) {
-                exe_buf[n - dl] = '\0';
+            if ((size_t)n > dl && strcmp(b + n - dl, deleted) == 0) {
+                b[n - dl] = '\0';
             }
-            exe_state = 1;
+            exe_state = b == rs.exe ? 1 : 2;
         } else {
             /* no /proc: the path the program was started with, if absolute */
             const char *fn = (const char *)getauxval(AT_EXECFN);
             size_t l = fn ? strlen(fn) : 0;
-            if (fn && fn[0] == '/' && l < sizeof exe_buf) {
-                memcpy(exe_buf, fn, l + 1);
-                exe_state = 1;
+            if (fn && fn[0] == '/' && l < sizeof rs.exe_long) {
+                memcpy(rs.exe_long, fn, l + 1);
+                exe_state = 2;
             } else {
                 exe_state = -1;
             }
         }
     }
-    return exe_state == 1 ? exe_buf : NULL;
+    return exe_state == 1 ? rs.exe : exe_state == 2 ? rs.exe_long : NULL;
 }
 
 bool as_privileged(void)
@@ -80,7 +100,6 @@ bool as_privileged(void)
     return getauxval(AT_SECURE) != 0;
 }
 
-static struct as_config config;
 static const char *config_used = "none";
 
 const char *as_config_used(void)
@@ -90,7 +109,7 @@ const char *as_config_used(void)
 
 unsigned as_config_section_line(void)
 {
-    return config.section_line;
+    return rs.config.section_line;
 }
 
 static const char *errno_name(int e)
@@ -107,11 +126,13 @@ static const char *errno_name(int e)
     }
 }
 
-static void resolve_policy(void)
+/* The configuration file, read into config: 0, or -errno (-ENOENT: no
+ * file).  Its own function, and the layers (5.6 KiB) in another one
+ * called after it: the parse and its glob matching then run that much
+ * higher on the stack, within the pages ld.so's own startup touched. */
+static __attribute__((noinline)) int load_config(bool privileged, const char **path,
+                                                 bool *from_env)
 {
-    struct as_settings layers[3];
-    size_t nlayers = 0;
-    bool privileged = as_privileged();
 
     /* The configuration file: the system one, or AUTOSEAL_CONFIG for
      * programs that are not privileged.  The system file must be owned by
@@ -119,30 +140,40 @@ static void resolve_policy(void)
      * root daemon); a file with any error is ignored as a whole, the
      * built-in defaults apply, and every problem is logged. */
     const char *cfg_path = as_sysconf_path;
-    bool from_env = false;
+    *from_env = false;
     bool strict_owner = true;
     if (!privileged) {
         const char *env_cfg = as_env_find("AUTOSEAL_CONFIG");
         if (env_cfg != NULL && env_cfg[0] != '\0') {
             cfg_path = env_cfg;
-            from_env = true;
-            strict_owner = geteuid() == 0;
+            *from_env = true;
+            /* the raw call: libc's geteuid is a text page not touched yet */
+            strict_owner = as_syscall3(__NR_geteuid, 0, 0, 0) == 0;
         }
     }
+    *path = cfg_path;
     /* Nothing is read (not even /proc/self/exe) when there is no file */
     int cr = -ENOENT;
     long acc = as_syscall3(__NR_faccessat, AT_FDCWD, (long)cfg_path, F_OK);
     if (acc == 0) {
-        memset(&config, 0, sizeof config);
-        cr = as_config_load(cfg_path, strict_owner, as_program_path(), &config, collect_error,
-                            NULL);
+        cr = as_config_load_buf(cfg_path, strict_owner, as_program_path(), rs.text,
+                                sizeof rs.text, &rs.config, collect_error, NULL);
     } else if (acc != -ENOENT) {
         cr = (int)acc; /* a symlink loop, a directory we may not search... */
     }
+    return cr;
+}
+
+/* The layers (config file, AUTOSEAL_OPTIONS) into the staging policy. */
+static __attribute__((noinline)) void apply_layers(bool privileged, int cr, const char *cfg_path,
+                                                   bool from_env)
+{
+    struct as_settings layers[3];
+    size_t nlayers = 0;
     char msg[320];
     if (cr == 0) {
-        layers[nlayers++] = config.global;
-        layers[nlayers++] = config.program;
+        layers[nlayers++] = rs.config.global;
+        layers[nlayers++] = rs.config.program;
         config_used = cfg_path;
     } else if (cr == -EINVAL) {
         as_fmt(msg, sizeof msg, "configuration file %s ignored (problems above): built-in defaults apply",
@@ -174,6 +205,15 @@ static void resolve_policy(void)
     if (dropped) {
         as_log(AS_LEVEL_WARN, "event=bad-config msg=\"%d more problems not shown\"", dropped);
     }
+}
+
+static void resolve_policy(void)
+{
+    bool privileged = as_privileged();
+    const char *cfg_path;
+    bool from_env;
+    int cr = load_config(privileged, &cfg_path, &from_env);
+    apply_layers(privileged, cr, cfg_path, from_env);
 }
 
 void as_resolve_policy_once(void)

@@ -27,7 +27,7 @@
  * this thread holds): then the safe point is skipped, that is logged, and
  * the objects wait for a later safe point. */
 #define LOCK_WAITERS 0x40000000u
-static uint32_t sp_lock;
+AS_HOT static uint32_t sp_lock; /* in the page ld.so dirtied: no fault at the first safe point */
 static __thread uint32_t my_tid __attribute__((tls_model("initial-exec")));
 
 static uint32_t self_tid(void)
@@ -108,7 +108,12 @@ static __thread int held_for_fork __attribute__((tls_model("initial-exec")));
 
 /* autoseal's own stack for safe-point work (only with the lock held) */
 #define WORK_STACK 65536
+/* not page aligned: that would align the whole .bss, and the first .bss
+ * variable (crtstuff's completed.0, read and written at exit) would leave
+ * the .data page ld.so writes anyway (two more page faults per exec) */
 static unsigned char work_stack[WORK_STACK] __attribute__((aligned(64)));
+
+AS_HOT static bool ledger_written; /* a safe point has written the ledger */
 
 /* Is there anything for the tracker to do in this process at all?  Only
  * sealed memory decides. */
@@ -167,16 +172,27 @@ static void work(void *arg)
     unsigned long cnt[2] = {0, 0};
     dl_iterate_phdr(counters_cb, cnt);
     /* until the first safe point writes the ledger, the counters are the
-     * ones the startup walk covered */
-    unsigned long adds = L->ready ? L->adds : as_frozen()->adds0;
-    unsigned long subs = L->ready ? L->subs : as_frozen()->subs0;
+     * ones the startup walk covered.  ledger_written only spares the read
+     * of a ledger page nobody wrote yet (a page fault on the zero page, and
+     * a second one when it is written): if it is wrongly false, the frozen
+     * counters differ from the current ones (they only grow, and the
+     * ledger is written only when they changed), so the work is done
+     * again; if wrongly true, the ledger says not ready */
+    bool rd = __atomic_load_n(&ledger_written, __ATOMIC_RELAXED) && L->ready;
+    unsigned long adds = rd ? L->adds : as_frozen()->adds0;
+    unsigned long subs = rd ? L->subs : as_frozen()->subs0;
     if ((cnt[0] == adds && cnt[1] == subs) || L->filter_later) {
         errno = saved;
         return;
     }
     /* never risk the host: a filter the program installed since startup
      * (a sandbox) may kill on mseal */
-    int filters = as_seccomp_state();
+    /* read into the batch's first name buffer, not onto this stack: the
+     * page is written by the collect walk anyway, a second stack page
+     * would be one more page fault at the first dlopen */
+    size_t scratch_len;
+    char *scratch = as_promote_scratch(&scratch_len);
+    int filters = as_seccomp_state_buf(scratch, scratch_len);
     if (filters != as_frozen()->filters_at_start && filters != -1) {
         stop_for_filter(filters);
         errno = saved;
@@ -190,6 +206,7 @@ static void work(void *arg)
         return;
     }
     L->ready = true;
+    __atomic_store_n(&ledger_written, true, __ATOMIC_RELAXED);
     if (cnt[1] != subs) {
         /* something was unloaded, and something else may now be at its
          * address: ask the kernel again about every object */

@@ -32,6 +32,17 @@ CONF
 run "$tmp/prog.conf" "$rt" allow >/dev/null || { echo "FAIL exact program section must win over glob and global"; exit 1; }
 echo "ok program section, exact path beats glob"
 
+# a program whose real path is longer than the short buffer autoseal reads
+# /proc/self/exe into first (511 bytes): its section must still match
+long="$tmp/$(printf 'a%.0s' {1..200})/$(printf 'b%.0s' {1..200})/$(printf 'c%.0s' {1..200})"
+mkdir -p "$long" && cp "$rt" "$long/e2e_runtime_long"
+# (a section name is at most 255 bytes: a glob; the built-in policy allows
+# what the section denies, so an ignored file or a missed match fails)
+printf 'log = none\n[/**/e2e_runtime_long]\nwx = deny\nexecmem = deny\n' > "$tmp/long.conf"
+run "$tmp/long.conf" "$long/e2e_runtime_long" deny >/dev/null ||
+    { echo "FAIL the section of a program with a ${#long}+ byte path did not match"; exit 1; }
+echo "ok program section of a long path"
+
 run "$tmp/prog.conf" env AUTOSEAL_OPTIONS=wx=deny,execmem=deny "$rt" deny >/dev/null \
     || { echo "FAIL AUTOSEAL_OPTIONS must win over the file"; exit 1; }
 echo "ok AUTOSEAL_OPTIONS beats the file"
