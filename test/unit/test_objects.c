@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <link.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -48,9 +49,7 @@ static bool sealed(void *p, size_t pg)
 START_TEST(many_ranges_sealed_whole)
 {
     size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-    if (syscall(462, 0, 0, 0) == -1 && errno == ENOSYS) {
-        return; /* no mseal: nothing to check */
-    }
+    bool have = !(syscall(462, 0, 0, 0) == -1 && errno == ENOSYS);
     unsigned char *base = mmap(NULL, 2 * NSEG * pg, PROT_READ | PROT_WRITE,
                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ck_assert_ptr_ne(base, MAP_FAILED);
@@ -76,7 +75,19 @@ START_TEST(many_ranges_sealed_whole)
     as_seal_ctx_init(&c, &pol);
     struct as_walk_result res;
     memset(&res, 0, sizeof res);
-    ck_assert_int_eq(as_seal_object(&c, &info, info.dlpi_name, &res), 0);
+    int r = as_seal_object(&c, &info, info.dlpi_name, &res);
+    if (!have) {
+        /* qemu-user, a kernel before 6.10: the graceful path.  Reported
+         * unavailable, nothing counted as sealed, nothing really sealed. */
+        ck_assert_int_eq(res.st.unavailable, -ENOSYS);
+        ck_assert_uint_eq(res.objects_sealed, 0);
+        ck_assert_uint_eq(res.st.bytes, 0);
+        for (int i = 0; i < 2 * NSEG; i += 2) {
+            ck_assert_int_eq(mprotect(base + (size_t)i * pg, pg, PROT_READ), 0);
+        }
+        return;
+    }
+    ck_assert_int_eq(r, 0);
     ck_assert_uint_eq(res.objects, 1);
     ck_assert_uint_eq(res.objects_sealed, 1);
     ck_assert_uint_eq(res.objects_partial, 0);
