@@ -129,7 +129,7 @@ static void store_frozen(const struct as_frozen *st)
 __attribute__((constructor)) static void autoseal_ctor(void)
 {
     int saved = errno;
-    as_resolve_policy_once();
+    as_resolve_policy_ctor();
     struct as_frozen *st = as_frozen_staging();
     const struct as_policy *p = &st->policy;
     st->acting = acting_instance();

@@ -13,6 +13,7 @@
 #include "fmt.h"
 #include "inherit.h"
 #include "log.h"
+#include "safepoint.h"
 #include "sys.h"
 #include "sysconf.h"
 
@@ -216,7 +217,17 @@ static void resolve_policy(void)
     apply_layers(privileged, cr, cfg_path, from_env);
 }
 
-void as_resolve_policy_once(void)
+static void resolve_cb(void *arg)
+{
+    (void)arg;
+    resolve_policy();
+}
+
+/* The first caller resolves (on its own stack when it is the constructor,
+ * else on autoseal's: parsing a configuration file takes ~10 KiB, and an
+ * interposed call may use only ~2 KiB of its caller's stack); the others
+ * wait for it. */
+static void resolve_once(bool ctor)
 {
     if (__atomic_load_n(&resolve_state, __ATOMIC_ACQUIRE) == 2) {
         return;
@@ -225,7 +236,11 @@ void as_resolve_policy_once(void)
     if (__atomic_compare_exchange_n(&resolve_state, &expected, 1, false, __ATOMIC_ACQ_REL,
                                     __ATOMIC_ACQUIRE)) {
         int saved = errno;
-        resolve_policy();
+        if (ctor) {
+            resolve_policy();
+        } else {
+            as_safe_point_run_early(resolve_cb, NULL);
+        }
         __atomic_store_n(&resolve_state, 2, __ATOMIC_RELEASE);
         errno = saved;
         return;
@@ -234,4 +249,14 @@ void as_resolve_policy_once(void)
     while (__atomic_load_n(&resolve_state, __ATOMIC_ACQUIRE) != 2) {
         sched_yield();
     }
+}
+
+void as_resolve_policy_once(void)
+{
+    resolve_once(false);
+}
+
+void as_resolve_policy_ctor(void)
+{
+    resolve_once(true);
 }

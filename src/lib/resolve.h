@@ -17,6 +17,8 @@
  * Safe from any thread and any entry point; never seals, never calls the
  * loader. */
 void as_resolve_policy_once(void);
+/* The same from the constructor: on the constructor's own stack. */
+void as_resolve_policy_ctor(void);
 
 /* The effective policy: the frozen page's once stored, else the staged one
  * (resolving it on first use). */

@@ -226,6 +226,15 @@ static void work(void *arg)
     errno = saved;
 }
 
+void as_safe_point_run_early(void (*fn)(void *), void *arg)
+{
+    if (as_frozen_ready()) {
+        fn(arg); /* cannot happen: resolution is over before the store */
+        return;
+    }
+    as_run_on_stack(fn, arg, work_stack + sizeof work_stack);
+}
+
 static void run_work(void)
 {
     in_tracker = 1;

@@ -15,7 +15,13 @@
 
 #include "objects.h"
 
-/* A dl* entry.  sp: the slot of the caller's return address. */
+/* Before the constructor has stored the frozen page (no safe point can run
+ * yet, so autoseal's work stack is free): fn(arg) on that stack.  For the
+ * policy's resolution at the first entry into autoseal, which may be any
+ * interposed call on any stack. */
+void as_safe_point_run_early(void (*fn)(void *), void *arg);
+
+/* A dl* entry.  sp: the caller's stack pointer at the call. */
 void as_safe_point_dl(void *sp);
 
 /* The constructor: register the fork handlers, then handle what other

@@ -15,6 +15,11 @@
  *   host_check flip BYTE PLUGIN
  *       fill all of libautoseal's writable memory with BYTE, then dlopen:
  *       the plugin is still sealed, RELRO madvise still refused
+ *   host_check early-stack PLUGIN
+ *       with libhost_early.so preloaded after libautoseal: the stack depth
+ *       of the first mmap (before autoseal's constructor: the policy is
+ *       resolved inside it, configuration file included) and of mmap,
+ *       mprotect and a dlsym with a new object after it, at most ~2 KiB
  *   host_check long-path PLUGIN
  *       dlopen PLUGIN through a path of more than 300 bytes
  *   host_check execmem
@@ -487,6 +492,64 @@ static int flip(int byte, const char *plugin)
     return bad ? 1 : 0;
 }
 
+/* ---- early-stack ---- */
+
+#define STACK_LIMIT 2560 /* "at most ~2 KiB of the caller's stack" */
+
+static void *stack_plugin;
+static void later_calls(void)
+{
+    void *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+        (void)mprotect(p, 4096, PROT_READ);
+        munmap(p, 8192);
+    }
+    /* a safe point with work (the plugin is new) */
+    (void)dlsym(stack_plugin, "host_plugin2_value");
+}
+
+static int early_stack(const char *plugin)
+{
+    deadline(60, "early-stack");
+    size_t *early = dlsym(RTLD_DEFAULT, "host_early_used");
+    int *before = dlsym(RTLD_DEFAULT, "host_early_sealed_before");
+    size_t (*depth)(void (*)(void)) = NULL;
+    void *d = dlsym(RTLD_DEFAULT, "host_stack_depth");
+    memcpy(&depth, &d, sizeof depth);
+    if (early == NULL || before == NULL || depth == NULL) {
+        fprintf(stderr, "early-stack: libhost_early.so is not preloaded\n");
+        return 1;
+    }
+    int bad = 0;
+    if (*before) {
+        fprintf(stderr, "early-stack: libc was sealed before libhost_early's constructor: "
+                        "its mmap was not the first entry\n");
+        bad = 1;
+    }
+    printf("early-stack: first mmap (resolving the policy) used %zu bytes of the caller's stack\n",
+           *early);
+    if (*early > STACK_LIMIT) {
+        fprintf(stderr, "early-stack: first mmap used %zu bytes (limit %d)\n", *early, STACK_LIMIT);
+        bad = 1;
+    }
+    stack_plugin = dlopen(plugin, RTLD_NOW);
+    if (stack_plugin == NULL) {
+        fprintf(stderr, "dlopen: %s\n", dlerror());
+        return 1;
+    }
+    size_t later = depth(later_calls);
+    printf("early-stack: mmap, mprotect, munmap and a dlsym with work used %zu bytes\n", later);
+    if (later > STACK_LIMIT) {
+        fprintf(stderr, "early-stack: later calls used %zu bytes (limit %d)\n", later, STACK_LIMIT);
+        bad = 1;
+    }
+    if (autoseal_loaded() && sealed_at(dlsym(stack_plugin, "host_plugin2_value")) != 1) {
+        fprintf(stderr, "early-stack: the plugin was not sealed by the measured dlsym\n");
+        bad = 1;
+    }
+    return bad;
+}
+
 /* ---- long-path ---- */
 
 static int long_path(const char *plugin)
@@ -629,6 +692,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "flip") == 0 && argc >= 4) {
         return flip(atoi(argv[2]), argv[3]);
+    }
+    if (strcmp(cmd, "early-stack") == 0 && argc >= 3) {
+        return early_stack(argv[2]);
     }
     if (strcmp(cmd, "long-path") == 0 && argc >= 3) {
         return long_path(argv[2]);
