@@ -151,18 +151,26 @@ int as_frozen_close(void);
 void as_frozen_touch(void);
 int as_frozen_seal(void);
 
-/* Was this object sealed whole by the startup walk?  (sealed memory) */
-static inline bool as_frozen_obj_sealed(uintptr_t key)
+/* Is key among the first *count (at most max) keys of list?  (The count
+ * is read once, bounded: a list being appended to is read safely.) */
+static inline bool as_keys_have(const uintptr_t *list, const unsigned *count, unsigned max,
+                                uintptr_t key)
 {
-    const struct as_frozen_objs *o = &as_page.objs;
-    unsigned n = __atomic_load_n(&o->n, __ATOMIC_ACQUIRE);
-    n = n > AS_FROZEN_OBJS ? AS_FROZEN_OBJS : n;
+    unsigned n = __atomic_load_n(count, __ATOMIC_ACQUIRE);
+    n = n > max ? max : n;
     for (unsigned i = 0; i < n; i++) {
-        if (o->key[i] == key) {
+        if (list[i] == key) {
             return true;
         }
     }
     return false;
+}
+
+/* Was this object sealed whole by the startup walk?  (sealed memory) */
+static inline bool as_frozen_obj_sealed(uintptr_t key)
+{
+    const struct as_frozen_objs *o = &as_page.objs;
+    return as_keys_have(o->key, &o->n, AS_FROZEN_OBJS, key);
 }
 
 /* The startup walk, inside the constructor's window: note a sealed object. */

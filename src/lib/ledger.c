@@ -75,14 +75,7 @@ static size_t slot_of(uintptr_t key)
 
 static bool in_first(const struct as_ledger *L, uintptr_t key)
 {
-    unsigned n = __atomic_load_n(&L->nfirst, __ATOMIC_ACQUIRE);
-    n = n > AS_LEDGER_FIRST ? AS_LEDGER_FIRST : n;
-    for (unsigned i = 0; i < n; i++) {
-        if (L->first[i] == key) {
-            return true;
-        }
-    }
-    return false;
+    return as_keys_have(L->first, &L->nfirst, AS_LEDGER_FIRST, key);
 }
 
 bool as_ledger_has_obj(uintptr_t key)
