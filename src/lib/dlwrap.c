@@ -139,7 +139,6 @@ struct dl_rec {
 };
 static __thread struct dl_rec recs[MAX_RECS] __attribute__((tls_model("initial-exec")));
 static __thread int nrecs __attribute__((tls_model("initial-exec")));
-static __thread int overflow __attribute__((tls_model("initial-exec")));
 
 #if defined(__aarch64__)
 /* How far below the caller's stack pointer the real dlopen saves its
@@ -195,7 +194,6 @@ bool as_dl_nested(void *sp)
         }
         nrecs--;
     }
-    overflow = 0; /* every recorded call returned: the lost (deeper) ones too */
     return false;
 }
 
@@ -238,12 +236,12 @@ void *as_dl_enter(long which, void *sp, void *ra, long *regs)
         if ((mode & RTLD_NODELETE) && file != NULL) {
             as_safe_point_note_keep(file);
         }
+        /* deeper than MAX_RECS: not recorded, but the outer ones still
+         * running make any safe point inside it nested too */
         if (nrecs < MAX_RECS) {
             recs[nrecs].sp = (uintptr_t)sp;
             recs[nrecs].ra = ra;
             nrecs++;
-        } else {
-            overflow = 1;
         }
     }
     errno = saved;
